@@ -1,0 +1,38 @@
+# ouro: `make demo` and `make test` do all set-up themselves; set-up steps are stamped and
+# skipped when nothing they depend on changed.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Compiler releases the test suite and the demo compile with (installed from npm as solc-js
+# unless a native solc of that version exists).
+SOLC_VERSIONS := 0.4.24 0.4.26 0.5.17 0.6.12 0.7.6 0.8.20 0.8.37
+
+.PHONY: setup demo test grid clean doctor bench
+setup: $(VENV)/.stamp-pip node_modules/.stamp-npm
+	@$(BIN)/ouro compilers install --quiet --solcx $(SOLC_VERSIONS)
+	@$(BIN)/ouro chains brownie-network --quiet
+
+$(VENV)/.stamp-pip: requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	@touch $@
+
+node_modules/.stamp-npm: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+demo: setup
+	$(BIN)/ouro doctor
+	$(BIN)/ouro verify examples/contracts/EtherBank.sol examples/contracts/SafeToken.sol
+
+test: setup
+	$(BIN)/python -m pytest
+
+doctor: setup
+	$(BIN)/ouro doctor
+
+clean:
+	rm -rf $(VENV) node_modules build .pytest_cache
