@@ -1,2 +1,240 @@
-def main():
-    raise SystemExit(0)
+"""The `ouro` command line. Heavy imports (Slither, web3) happen inside the commands."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+console = Console(stderr=False, highlight=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_TOOL_ERROR = 0, 1, 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ouro-contracts", prog_name="ouro")
+def main() -> None:
+    """ouro: synthesise Solidity from specs and prove it safe or unsafe."""
+
+
+# --------------------------------------------------------------------------- doctor
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def doctor(as_json: bool) -> None:
+    """Check every component ouro needs and say how to fix what is missing."""
+    from verify.doctor import is_healthy, run_checks
+
+    checks = run_checks()
+    if as_json:
+        console.print_json(json.dumps([c.__dict__ for c in checks]))
+    else:
+        table = Table(title="ouro doctor")
+        for col in ("component", "status", "detail", "fix"):
+            table.add_column(col, overflow="fold")
+        for c in checks:
+            status = "[green]OK[/]" if c.ok else ("[red]MISSING[/]" if c.required else "[yellow]optional[/]")
+            table.add_row(c.component, status, c.detail, "" if c.ok else c.fix)
+        console.print(table)
+    sys.exit(EXIT_OK if is_healthy(checks) else EXIT_FINDINGS)
+
+
+# --------------------------------------------------------------------------- compile
+@main.command("compile")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--solc-version", help="Use this solc release instead of resolving the pragma.")
+@click.option("--evm-version", help="Target EVM version (e.g. shanghai, paris).")
+@click.option("--json", "as_json", is_flag=True, help="Print ABI and bytecode as JSON.")
+def compile_cmd(files: tuple[Path, ...], solc_version: str | None, evm_version: str | None, as_json: bool) -> None:
+    """Compile Solidity files with the compiler version each pragma needs."""
+    from verify.compile import CompileError, Compiler, NoCompilerError
+
+    compiler = Compiler(evm_version=evm_version)
+    out, failed = [], False
+    for f in files:
+        try:
+            res = compiler.compile_file(f, version=solc_version)
+        except CompileError as exc:
+            failed = True
+            err.print(f"[red]error[/] {exc}", markup=True)
+            out.append({"file": str(f), "status": "compile-error", "error": str(exc)})
+            continue
+        except NoCompilerError as exc:
+            failed = True
+            err.print(f"[red]error[/] {f}: {exc}")
+            out.append({"file": str(f), "status": "error", "error": str(exc)})
+            continue
+        for w in res.warnings:
+            err.print(f"[yellow]warning[/] {w}")
+        own = res.own_contracts()
+        out.append({
+            "file": str(f), "status": "ok", "compiler": f"solc {res.version} ({res.backend})",
+            "contracts": {c.name: {"abi": c.abi, "bytecode": c.bytecode} for c in own},
+        })
+        if not as_json:
+            console.print(f"[green]ok[/] {f}: solc {res.version} ({res.backend}), "
+                          f"contracts: {', '.join(c.name for c in own) or '-'}")
+    if as_json:
+        console.print_json(json.dumps(out))
+    sys.exit(EXIT_TOOL_ERROR if failed else EXIT_OK)
+
+
+# --------------------------------------------------------------------------- compilers
+@main.group()
+def compilers() -> None:
+    """Install and inspect Solidity compiler releases."""
+
+
+def _check_versions(versions: tuple[str, ...]) -> None:
+    from verify.compile import known_versions
+    from verify.compile.versions import summarize_versions
+
+    unknown = [v for v in versions if v not in known_versions()]
+    if unknown:
+        err.print(f"[red]error[/] unknown solc release(s): {', '.join(unknown)}; "
+                  f"available: {summarize_versions(known_versions())}")
+        sys.exit(EXIT_TOOL_ERROR)
+
+
+@compilers.command("install")
+@click.argument("versions", nargs=-1, required=True)
+@click.option("--solcx", is_flag=True, help="Also register each one for py-solc-x and brownie (~/.solcx).")
+@click.option("--quiet", is_flag=True)
+def compilers_install(versions: tuple[str, ...], solcx: bool, quiet: bool) -> None:
+    """Make VERSIONS available (native solc if present, else solc-js from npm)."""
+    from verify.compile import NoCompilerError, install_into_solcx, select_backend
+
+    _check_versions(versions)
+    failed = False
+    for v in versions:
+        try:
+            backend = select_backend(v, install=True)
+            exe = backend.executable(v)
+            extra = ""
+            if solcx and backend.name == "solc-js":
+                dest = install_into_solcx(v)
+                extra = f", brownie/py-solc-x: {dest}" if dest else ""
+            if not quiet:
+                console.print(f"[green]ok[/] solc {v}: {backend.name} {exe}{extra}")
+        except NoCompilerError as exc:
+            failed = True
+            err.print(f"[red]error[/] solc {v}: {exc}")
+    sys.exit(EXIT_TOOL_ERROR if failed else EXIT_OK)
+
+
+@compilers.command("list")
+def compilers_list() -> None:
+    """Installed releases per backend, and every release that can be installed."""
+    from verify.compile import BACKENDS, known_versions
+    from verify.compile.versions import summarize_versions
+
+    for b in BACKENDS:
+        vs = sorted(b.installed_versions(), key=lambda s: tuple(map(int, s.split("."))))
+        console.print(f"{b.name} (priority {b.priority}): {', '.join(vs) or '-'}")
+    console.print(f"installable: {summarize_versions(known_versions())}")
+
+
+@compilers.command("resolve")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def compilers_resolve(files: tuple[Path, ...]) -> None:
+    """Print the solc release each file's pragmas resolve to."""
+    from verify.compile import Compiler, PragmaError
+
+    c, failed = Compiler(install=False), False
+    for f in files:
+        try:
+            console.print(f"{f}: {c.resolve_version(f)}")
+        except PragmaError as exc:
+            failed = True
+            err.print(f"[red]error[/] {exc}")
+    sys.exit(EXIT_TOOL_ERROR if failed else EXIT_OK)
+
+
+@compilers.command("path")
+@click.argument("version")
+def compilers_path(version: str) -> None:
+    """Print a native-CLI-compatible solc executable for VERSION (for slither --solc, forge --use)."""
+    from verify.compile import NoCompilerError, select_backend
+
+    _check_versions((version,))
+    try:
+        console.print(str(select_backend(version).executable(version)), soft_wrap=True)
+    except NoCompilerError as exc:
+        err.print(f"[red]error[/] {exc}")
+        sys.exit(EXIT_TOOL_ERROR)
+
+
+# --------------------------------------------------------------------------- chains
+@main.group()
+def chains() -> None:
+    """Local chains (Anvil, Ganache) bound to 127.0.0.1."""
+
+
+@chains.command("start")
+@click.option("--backend", type=click.Choice(["anvil", "ganache"]), default=None, help="Default: best available.")
+@click.option("--port", type=int, default=None, help="Default: a free port.")
+def chains_start(backend: str | None, port: int | None) -> None:
+    """Run a chain until Ctrl-C; prints its RPC URL and accounts."""
+    from chains import start_chain
+
+    chain = start_chain(backend, port=port)
+    console.print(f"{chain.name} on {chain.rpc_url} (pid {chain.pid}, log {chain.log_path})")
+    for a in chain.accounts[:3]:
+        console.print(f"  account {a}")
+    try:
+        signal.pause()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        chain.stop()
+
+
+@chains.command("brownie-network")
+@click.option("--port", type=int, default=None, help="Port of the network (default 8546).")
+@click.option("--quiet", is_flag=True)
+def chains_brownie_network(port: int | None, quiet: bool) -> None:
+    """Register the `ouro-anvil` brownie network (base fee 0, gas price 0) on the npm Anvil."""
+    from chains.brownie_network import DEFAULT_PORT, NETWORK_ID, link_anvil_into_venv, register_brownie_network
+
+    try:
+        changed = register_brownie_network(port or DEFAULT_PORT)
+        link = link_anvil_into_venv()
+    except Exception as exc:  # noqa: BLE001 - reported, set-up goes on
+        err.print(f"[yellow]warning[/] brownie network not registered: {exc}")
+        sys.exit(EXIT_TOOL_ERROR)
+    if not quiet:
+        console.print(f"brownie network {NETWORK_ID}: {'registered' if changed else 'up to date'}"
+                      + (f"; anvil linked at {link}" if link else ""))
+
+
+# --------------------------------------------------------------------------- verify
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--output", type=click.Path(path_type=Path), help="Write the report here (atomically).")
+def verify(files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
+    """Compile each file with its pragma's solc and run every Slither detector on it."""
+    from verify.report import render_json, render_table, run_files, write_atomic
+
+    results = run_files(list(files))
+    if fmt == "json" or output:
+        text = render_json(results)
+        if output:
+            write_atomic(output, text)
+            console.print(f"report written to {output}")
+        else:
+            click.echo(text)
+    if fmt == "table":
+        render_table(results, console)
+    tool_error = any(r["status"] != "ok" for r in results)
+    high = any(f["severity"] == "high" for r in results for f in r["findings"])
+    sys.exit(EXIT_TOOL_ERROR if tool_error else (EXIT_FINDINGS if high else EXIT_OK))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
