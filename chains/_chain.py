@@ -183,7 +183,15 @@ class LocalChain(ABC):
     def web3(self) -> Web3:
         if self._web3 is None or self._web3.provider.endpoint_uri != self.rpc_url:
             self._web3 = Web3(HTTPProvider(self.rpc_url, request_kwargs={"timeout": 60}))
+            if self.zero_fees:
+                # Legacy transactions at gas price 0: balances move only by the values sent.
+                self._web3.eth.set_gas_price_strategy(lambda _w3, _tx: 0)
         return self._web3
+
+    @property
+    def zero_fees(self) -> bool:
+        """True when transactions from ``web3`` cost no gas (base fee and gas price 0)."""
+        return self.config.base_fee == 0 and self.config.gas_price == 0
 
     def _raw_rpc(self, method: str, params: list, timeout: float = 60.0) -> Any:
         resp = requests.post(

@@ -10,25 +10,26 @@ from pathlib import Path
 from ._chain import HOST, LocalChain
 from .node_tools import ToolchainMissing, node_bin, node_modules_dir
 
-__all__ = ["AnvilChain", "anvil_executable"]
+__all__ = ["AnvilChain", "anvil_executable", "foundry_executable"]
 
 
-def anvil_executable() -> Path:
-    """The anvil binary: ``$OURO_ANVIL``, else the platform package installed from npm."""
-    env = os.environ.get("OURO_ANVIL")
+def foundry_executable(tool: str) -> Path:
+    """A Foundry binary (anvil, forge): ``$OURO_<TOOL>``, else the npm platform package."""
+    env = os.environ.get(f"OURO_{tool.upper()}")
     if env:
         return Path(env)
     arch = {"x86_64": "amd64", "amd64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(
         platform.machine().lower(), platform.machine().lower()
     )
     osname = "linux" if sys.platform.startswith("linux") else sys.platform
-    try:
-        nm = node_modules_dir("@foundry-rs/anvil")
-    except ToolchainMissing:
-        raise
-    native = nm / "@foundry-rs" / f"anvil-{osname}-{arch}" / "bin" / "anvil"
+    nm = node_modules_dir(f"@foundry-rs/{tool}")
+    native = nm / "@foundry-rs" / f"{tool}-{osname}-{arch}" / "bin" / tool
     # The platform binary directly: the npm launcher would add a node process in between.
-    return native if native.exists() else node_bin("anvil", "@foundry-rs/anvil")
+    return native if native.exists() else node_bin(tool, f"@foundry-rs/{tool}")
+
+
+def anvil_executable() -> Path:
+    return foundry_executable("anvil")
 
 
 class AnvilChain(LocalChain):

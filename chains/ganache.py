@@ -13,6 +13,7 @@ class GanacheChain(LocalChain):
     priority = 10
     set_balance_method = "evm_setAccountBalance"
     max_evm = "shanghai"
+    zero_fees = False  # no base-fee flag: gas is always charged
 
     @classmethod
     def is_available(cls) -> bool:

@@ -18,16 +18,17 @@ class ToolchainMissing(RuntimeError):
 def node_modules_dir(required: str = "solc") -> Path:
     """The node_modules folder holding ``required``.
 
-    Looked up in this order: ``$OURO_NODE_MODULES``, the ouro checkout, the working directory
-    and its parents.
+    ``$OURO_NODE_MODULES`` (':'-separated) is authoritative when set; otherwise the ouro
+    checkout's node_modules, then the working directory's and its parents'.
     """
     candidates: list[Path] = []
     env = os.environ.get("OURO_NODE_MODULES")
     if env:
         candidates.extend(Path(p) for p in env.split(os.pathsep) if p)
-    candidates.append(_REPO_ROOT / "node_modules")
-    cwd = Path.cwd().resolve()
-    candidates.extend(p / "node_modules" for p in (cwd, *cwd.parents))
+    else:
+        candidates.append(_REPO_ROOT / "node_modules")
+        cwd = Path.cwd().resolve()
+        candidates.extend(p / "node_modules" for p in (cwd, *cwd.parents))
     for c in candidates:
         if (c / required).exists():
             return c.resolve()

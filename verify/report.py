@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .compile import CompileError, Compiler, NoCompilerError
@@ -117,17 +118,18 @@ def render_json(results: list[dict[str, Any]]) -> str:
 
 def render_table(results: list[dict[str, Any]], console: Console) -> None:
     for r in results:
-        head = f"{r['file']}  [{r['status']}]  {r.get('compiler') or ''}"
+        console.print(f"[bold]{escape(r['file'])}[/]  {escape('[' + r['status'] + ']')}  "
+                      f"{escape(r.get('compiler') or '')}", markup=True)
         if r["error"]:
-            console.print(f"[bold]{head}[/]\n  [red]{r['error']}[/]")
+            console.print(f"  [red]{escape(r['error'])}[/]", markup=True)
         shown = [f for f in r["findings"] if f["severity"] != "informational"]
-        table = Table(title=head if not r["error"] else None, show_lines=False)
-        for col in ("severity", "category", "check", "where", "message"):
-            table.add_column(col, overflow="fold")
-        for f in shown:
-            where = f"{f['contract'] or ''}.{f['function'] or ''} L{','.join(map(str, f['lines'][:6]))}"
-            table.add_row(f["severity"], f["category"], f["check"], where, f["message"][:160])
         if shown:
+            table = Table(show_lines=False)
+            for col in ("severity", "category", "check", "where", "lines"):
+                table.add_column(col, overflow="fold")
+            for f in shown:
+                where = ".".join(x for x in (f["contract"], f["function"]) if x)
+                table.add_row(f["severity"], f["category"], f["check"], where, ",".join(map(str, f["lines"][:8])))
             console.print(table)
         hidden = len(r["findings"]) - len(shown)
         if r["status"] == "ok":
