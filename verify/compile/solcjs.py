@@ -3,7 +3,7 @@
 Layout of the cache (``$OURO_CACHE``, else ``$XDG_CACHE_HOME/ouro``, else ``~/.cache/ouro``)::
 
     solcjs/<version>/soljson.js     one release, fetched with `npm pack solc@<version>`
-    bin/solc-<version>              shim: behaves like a native solc of that version
+    bin/<checkout>/solc-<version>   shim: behaves like a native solc of that version
 
 The newest release needs no download: it is the ``solc`` package in node_modules.
 """
@@ -11,6 +11,7 @@ The newest release needs no download: it is the ``solc`` package in node_modules
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import shlex
@@ -130,7 +131,9 @@ def install_soljson(version: str) -> Path:
 
 
 def shim_path(version: str) -> Path:
-    return cache_dir() / "bin" / f"solc-{version}"
+    # One shim folder per ouro checkout: a shim holds absolute paths into that checkout.
+    tag = hashlib.sha256(str(CLI_JS).encode()).hexdigest()[:10]
+    return cache_dir() / "bin" / tag / f"solc-{version}"
 
 
 def _shim_text(version: str) -> str:
