@@ -116,3 +116,19 @@ def test_persistent_server_reuses_loaded_compiler(fixtures_dir):
         assert c.remappings()  # @openzeppelin/ remapped to node_modules
     finally:
         server.close()
+
+
+def test_native_solc_is_preferred_when_present(tmp_path, monkeypatch):
+    """A native binary in py-solc-x's folder wins over solc-js; the shim there does not count."""
+    import shutil
+
+    from verify.compile import NativeSolc, SolcJs, install_into_solcx, select_backend
+
+    monkeypatch.setenv("SOLCX_BINARY_PATH", str(tmp_path))
+    install_into_solcx("0.8.37")  # our shim: not native
+    assert "0.8.37" not in NativeSolc().installed_versions()
+    assert isinstance(select_backend("0.8.37", install=False), SolcJs)
+    native = tmp_path / "solc-v0.7.6"
+    shutil.copy("/bin/true", native)  # an ELF executable stands in for a native solc binary
+    assert isinstance(select_backend("0.7.6", install=False), NativeSolc)
+    assert select_backend("0.7.6", install=False).executable("0.7.6") == native
