@@ -22,7 +22,7 @@ def test_slither_api_finds_the_planted_flaw(compiler, fixtures_dir, name, versio
     run = run_slither(fixtures_dir / name, compiler)
     assert run.error is None
     assert run.version == version
-    assert run.detectors_run == len(all_detector_classes()) > 90
+    assert run.detectors_run >= len(all_detector_classes()) > 90
     assert contract in run.contracts
     hits = [finding_from_slither(r, run.file) for r in run.results if r["check"] == check]
     assert hits, f"{check} not reported; got {run.by_check()}"

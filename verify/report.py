@@ -69,7 +69,7 @@ def finding_from_slither(result: dict[str, Any], file: str) -> dict[str, Any]:
     return {
         "id": finding_id(check, os.path.basename(file), contract, function, lines_sorted),
         "check": check,
-        "category": category_of(check),
+        "category": _category(check),
         "severity": severity_of(result.get("impact", "informational")),
         "confidence": result.get("confidence", "medium").lower(),
         "confirmed": None,
@@ -80,6 +80,15 @@ def finding_from_slither(result: dict[str, Any], file: str) -> dict[str, Any]:
         "message": message,
         "evidence": None,
     }
+
+
+def _category(check: str) -> str:
+    from verify.checks import ouro_detectors
+
+    for cls in ouro_detectors():
+        if cls.ARGUMENT == check:
+            return cls.CATEGORY
+    return category_of(check)
 
 
 def run_file(path: Path, compiler: Compiler) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from verify.compile import Compiler
 
-__all__ = ["SlitherRun", "all_detector_classes", "run_slither"]
+__all__ = ["SlitherRun", "all_detector_classes", "default_detectors", "run_slither"]
 
 
 @dataclass
@@ -49,6 +49,13 @@ def all_detector_classes() -> list[type]:
     ]
 
 
+def default_detectors() -> list[type]:
+    """Slither's detectors plus ouro's own (verify/checks/static/)."""
+    from verify.checks import ouro_detectors
+
+    return all_detector_classes() + list(ouro_detectors())
+
+
 def run_slither(path: str | Path, compiler: Compiler | None = None, version: str | None = None,
                 detectors: list[type] | None = None) -> SlitherRun:
     compiler = compiler or Compiler()
@@ -73,9 +80,10 @@ def run_slither(path: str | Path, compiler: Compiler | None = None, version: str
                 solc_remaps=compiler.remappings() or None,
                 disallow_partial=False,
             )
-            for cls in detectors or all_detector_classes():
+            chosen = detectors if detectors is not None else default_detectors()
+            for cls in chosen:
                 sl.register_detector(cls)
-            run.detectors_run = len(detectors or all_detector_classes())
+            run.detectors_run = len(chosen)
             run.contracts = sorted({c.name for c in sl.contracts})
             for batch in sl.run_detectors():
                 run.results.extend(batch)
