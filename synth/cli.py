@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 console = Console(stderr=False, highlight=False)
@@ -213,27 +214,89 @@ def chains_brownie_network(port: int | None, quiet: bool) -> None:
 
 
 # --------------------------------------------------------------------------- verify
+_SEV = ("high", "medium", "low", "informational")
+
+
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif", "md"]), default="table")
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report here (atomically).")
-def verify(files: tuple[Path, ...], fmt: str, output: Path | None) -> None:
-    """Compile each file with its pragma's solc and run every Slither detector on it."""
-    from verify.report import render_json, render_table, run_files, write_atomic
+@click.option("--static-only", is_flag=True, help="Skip the dynamic property tests.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the property search.")
+@click.option("--max-examples", type=int, default=120, show_default=True, help="Sequences tried per property run.")
+@click.option("--steps", type=int, default=10, show_default=True, help="Transactions per sequence.")
+@click.option("--chain", type=click.Choice(["inprocess", "anvil", "ganache"]), default="inprocess", show_default=True,
+              help="Where sequences run; counterexamples are replayed on Anvil either way.")
+@click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
+@click.option("--constructor-args", "ctor", help='JSON: {"Contract": [args...]} for contracts whose constructor ouro cannot guess.')
+@click.option("--fail-on", type=click.Choice(_SEV), default="high", show_default=True,
+              help="Exit 1 when a finding at or above this severity exists.")
+def verify(files, fmt, output, static_only, seed, max_examples, steps, chain, no_replay, ctor, fail_on) -> None:
+    """Verify Solidity files: Slither and ouro's static checks, then property tests on an EVM.
 
-    results = run_files(list(files))
-    if fmt == "json" or output:
-        text = render_json(results)
-        if output:
-            write_atomic(output, text)
-            console.print(f"report written to {output}")
-        else:
-            click.echo(text)
+    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 tool error.
+    """
+    from verify.pipeline import VerifyOptions, verify_files
+    from verify.report import render_json, render_markdown, render_sarif, render_table, write_atomic
+
+    ctor_args = {}
+    if ctor:
+        try:
+            ctor_args = json.loads(ctor)
+            if not isinstance(ctor_args, dict) or not all(isinstance(v, list) for v in ctor_args.values()):
+                raise ValueError("expected an object mapping contract names to argument lists")
+        except ValueError as exc:
+            err.print(f"[red]error[/] --constructor-args: {exc}")
+            sys.exit(EXIT_TOOL_ERROR)
+    opts = VerifyOptions(static_only=static_only, seed=seed, max_examples=max_examples, steps=steps, chain=chain,
+                         replay=not no_replay, constructor_args=ctor_args)
+    results = verify_files(list(files), opts)
+    render = {"json": render_json, "sarif": render_sarif, "md": render_markdown}.get(fmt)
+    if output:
+        write_atomic(output, (render or render_json)(results))
+        err.print(f"report written to {output}")
     if fmt == "table":
         render_table(results, console)
+    elif not output:
+        click.echo(render(results))
     tool_error = any(r["status"] != "ok" for r in results)
-    high = any(f["severity"] == "high" for r in results for f in r["findings"])
-    sys.exit(EXIT_TOOL_ERROR if tool_error else (EXIT_FINDINGS if high else EXIT_OK))
+    limit = _SEV.index(fail_on)
+    failing = any(_SEV.index(f["severity"]) <= limit for r in results for f in r["findings"]
+                  if f["confirmed"] is not False)
+    sys.exit(EXIT_TOOL_ERROR if tool_error else (EXIT_FINDINGS if failing else EXIT_OK))
+
+
+@main.command()
+@click.argument("evidence", type=click.Path(exists=True, path_type=Path))
+@click.option("--brownie-test", type=click.Path(path_type=Path),
+              help="Also write a brownie-style pytest file that fails on the vulnerable contract.")
+def replay(evidence: Path, brownie_test: Path | None) -> None:
+    """Re-run a counterexample (a finding's evidence, or a JSON report) on a fresh Anvil."""
+    from verify.dynamic.replay import ReplayError, load_evidence, replay_evidence, write_brownie_test
+
+    try:
+        items = load_evidence(evidence)
+    except ReplayError as exc:
+        err.print(f"[red]error[/] {exc}")
+        sys.exit(EXIT_TOOL_ERROR)
+    reproduced_all = True
+    for n, ev in enumerate(items):
+        try:
+            result = replay_evidence(ev)
+        except ReplayError as exc:
+            err.print(f"[red]error[/] {exc}")
+            sys.exit(EXIT_TOOL_ERROR)
+        console.print(f"[bold]{escape(ev['contract'])}[/] {escape(ev['property'])}: replayed on {result['chain']}")
+        for line, h in zip(ev.get("trace", []), result["tx_hashes"]):
+            console.print(f"  {escape(line)}  [dim]{h or ''}[/]")
+        console.print(f"  {'[red]reproduced[/]' if result['reproduced'] else '[yellow]not reproduced[/]'}: "
+                      f"{escape(result.get('detail') or ev.get('detail', ''))}")
+        reproduced_all &= bool(result["reproduced"])
+        if brownie_test:
+            dest = brownie_test if len(items) == 1 else brownie_test.with_name(f"{brownie_test.stem}_{n + 1}.py")
+            write_brownie_test(ev, dest)
+            console.print(f"  brownie test written to {dest}")
+    sys.exit(EXIT_FINDINGS if reproduced_all else EXIT_OK)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import tempfile
@@ -13,16 +12,13 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from .compile import CompileError, Compiler, NoCompilerError
+from .findings import Finding
 from .static.slither_categories import category_of, severity_of
-from .static.slither_runner import run_slither
 
-__all__ = ["finding_from_slither", "render_json", "render_table", "run_file", "run_files", "write_atomic"]
+__all__ = ["finding_from_slither", "render_json", "render_markdown", "render_sarif", "render_table", "tool_version",
+           "write_atomic"]
 
-_SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2, "informational": 3}
-
-
-def _tool_version() -> str:
+def tool_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -31,18 +27,7 @@ def _tool_version() -> str:
         return "0+unknown"
 
 
-def _display(path: str) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return path
-
-
-def finding_id(*parts: Any) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def finding_from_slither(result: dict[str, Any], file: str) -> dict[str, Any]:
+def finding_from_slither(result: dict[str, Any]) -> Finding:
     """One Slither result as a finding; lines are the flagged statements, not whole functions."""
     elements = result.get("elements") or []
     nodes = [e for e in elements if e.get("type") == "node"]
@@ -64,22 +49,18 @@ def finding_from_slither(result: dict[str, Any], file: str) -> dict[str, Any]:
         sm = e.get("source_mapping") or {}
         lines.update(sm.get("lines") or [])
     check = result["check"]
-    message = " ".join(result.get("description", "").split())
-    lines_sorted = sorted(lines)
-    return {
-        "id": finding_id(check, os.path.basename(file), contract, function, lines_sorted),
-        "check": check,
-        "category": _category(check),
-        "severity": severity_of(result.get("impact", "informational")),
-        "confidence": result.get("confidence", "medium").lower(),
-        "confirmed": None,
-        "source": "slither",
-        "contract": contract,
-        "function": function,
-        "lines": lines_sorted,
-        "message": message,
-        "evidence": None,
-    }
+    return Finding(
+        check=check,
+        category=_category(check),
+        severity=severity_of(result.get("impact", "informational")),
+        confidence=result.get("confidence", "medium").lower(),
+        source="ouro-static" if check.startswith("ouro-") else "slither",
+        message=" ".join(result.get("description", "").split()),
+        file=(primary.get("source_mapping") or {}).get("filename_absolute", ""),
+        contract=contract,
+        function=function,
+        lines=sorted(lines),
+    )
 
 
 def _category(check: str) -> str:
@@ -91,38 +72,8 @@ def _category(check: str) -> str:
     return category_of(check)
 
 
-def run_file(path: Path, compiler: Compiler) -> dict[str, Any]:
-    entry: dict[str, Any] = {"file": _display(str(path)), "status": "ok", "error": None, "compiler": None,
-                             "findings": []}
-    try:
-        compiled = compiler.compile_file(path)
-    except CompileError as exc:
-        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
-        return entry
-    except NoCompilerError as exc:
-        entry.update(status="error", error=str(exc))
-        return entry
-    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
-    run = run_slither(path, compiler, version=compiled.version)
-    if run.error:
-        entry.update(status="error", error=run.error)
-    own = str(Path(path).resolve())
-    findings = {}
-    for r in run.results:
-        f = finding_from_slither(r, own)
-        findings.setdefault(f["id"], f)
-    entry["findings"] = sorted(findings.values(), key=lambda f: (_SEVERITY_ORDER.get(f["severity"], 9),
-                                                                  f["lines"][:1], f["check"]))
-    return entry
-
-
-def run_files(paths: list[Path]) -> list[dict[str, Any]]:
-    compiler = Compiler()
-    return [run_file(Path(p), compiler) for p in paths]
-
-
 def render_json(results: list[dict[str, Any]]) -> str:
-    return json.dumps({"tool": {"name": "ouro", "version": _tool_version()}, "results": results}, indent=2)
+    return json.dumps({"tool": {"name": "ouro", "version": tool_version()}, "results": results}, indent=2)
 
 
 def render_table(results: list[dict[str, Any]], console: Console) -> None:
@@ -131,14 +82,18 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
                       f"{escape(r.get('compiler') or '')}", markup=True)
         if r["error"]:
             console.print(f"  [red]{escape(r['error'])}[/]", markup=True)
+        for note in r.get("notes", []):
+            console.print(f"  [yellow]note:[/] {escape(note)}", markup=True)
         shown = [f for f in r["findings"] if f["severity"] != "informational"]
         if shown:
             table = Table(show_lines=False)
-            for col in ("severity", "category", "check", "where", "lines"):
+            for col in ("severity", "category", "check", "where", "lines", "confirmed"):
                 table.add_column(col, overflow="fold")
             for f in shown:
                 where = ".".join(x for x in (f["contract"], f["function"]) if x)
-                table.add_row(f["severity"], f["category"], f["check"], where, ",".join(map(str, f["lines"][:8])))
+                conf = {True: "[red]yes[/]", False: "[green]no[/]", None: "-"}[f["confirmed"]]
+                table.add_row(f["severity"], f["category"], f["check"], escape(where),
+                              ",".join(map(str, f["lines"][:8])), conf)
             console.print(table)
         hidden = len(r["findings"]) - len(shown)
         if r["status"] == "ok":
@@ -156,3 +111,76 @@ def write_atomic(path: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+_SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note", "informational": "note"}
+
+
+def render_sarif(results: list[dict[str, Any]]) -> str:
+    """SARIF 2.1.0: one rule per check, one result per finding; file errors as notifications."""
+    rules: dict[str, dict[str, Any]] = {}
+    sarif_results, notes = [], []
+    for r in results:
+        if r["error"]:
+            notes.append({"level": "error", "message": {"text": r["error"]},
+                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["file"]}}}]})
+        for f in r["findings"]:
+            rules.setdefault(f["check"], {
+                "id": f["check"], "name": f["check"],
+                "shortDescription": {"text": f"{f['category']}: {f['check']}"},
+                "properties": {"category": f["category"], "source": f["source"]},
+            })
+            region = {"startLine": f["lines"][0], "endLine": f["lines"][-1]} if f["lines"] else {"startLine": 1}
+            sarif_results.append({
+                "ruleId": f["check"],
+                "level": _SARIF_LEVEL.get(f["severity"], "note"),
+                "message": {"text": f["message"]},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["file"]}, "region": region}}],
+                "partialFingerprints": {"ouroFindingId/v1": f["id"]},
+                "properties": {"severity": f["severity"], "confidence": f["confidence"], "confirmed": f["confirmed"],
+                               "category": f["category"], "contract": f["contract"], "function": f["function"]},
+            })
+    doc = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "ouro", "version": tool_version(), "rules": list(rules.values())}},
+            "invocations": [{"executionSuccessful": not notes, "toolExecutionNotifications": notes}],
+            "results": sarif_results,
+        }],
+    }
+    return json.dumps(doc, indent=2)
+
+
+def _md_cell(text: Any) -> str:
+    return str(text if text is not None else "").replace("|", "\\|").replace("\n", " ")
+
+
+def render_markdown(results: list[dict[str, Any]]) -> str:
+    out = [f"# ouro verification report ({tool_version()})", ""]
+    out.append("| file | status | compiler | high | medium | low | confirmed |")
+    out.append("|---|---|---|---|---|---|---|")
+    for r in results:
+        sev = {s: sum(1 for f in r["findings"] if f["severity"] == s) for s in ("high", "medium", "low")}
+        conf = sum(1 for f in r["findings"] if f["confirmed"])
+        out.append(f"| {_md_cell(r['file'])} | {r['status']} | {_md_cell(r['compiler'])} | {sev['high']} | "
+                   f"{sev['medium']} | {sev['low']} | {conf} |")
+    for r in results:
+        out += ["", f"## {_md_cell(r['file'])}", ""]
+        if r["error"]:
+            out += ["```", r["error"], "```"]
+        for note in r.get("notes", []):
+            out.append(f"> note: {_md_cell(note)}")
+        shown = [f for f in r["findings"] if f["severity"] != "informational"]
+        if shown:
+            out += ["| severity | category | check | where | lines | confirmed |", "|---|---|---|---|---|---|"]
+            for f in shown:
+                where = ".".join(x for x in (f["contract"], f["function"]) if x)
+                conf = {True: "yes", False: "no", None: "-"}[f["confirmed"]]
+                out.append(f"| {f['severity']} | {f['category']} | {f['check']} | {_md_cell(where)} | "
+                           f"{','.join(map(str, f['lines']))} | {conf} |")
+            for f in shown:
+                ev = f.get("evidence")
+                if ev and ev.get("trace"):
+                    out += ["", f"**{f['check']}** — {_md_cell(f['message'])}", "", "```"] + ev["trace"] + ["```"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.20;
+
+/// @title The attacker contract of ouro's property engine.
+/// @notice One call per step: `attack` configures re-entry and ETH refusal, then calls the
+/// target. ETH refusal persists until the next attack. Every way the target can hand control back (receive, fallback, ERC-721/1155/777
+/// hooks) re-enters with the configured call, up to `maxDepth` times. Re-entries that the
+/// target rejects are counted in `reentryFailures` and never bubble up.
+contract OuroAttacker {
+    address public target;
+    bytes public reentryData;
+    uint256 public reentryValue;
+    uint256 public maxDepth;
+    uint256 public depth;
+    bool public rejectEth;
+    uint256 public reentered;        // successful re-entries in the last attack
+    uint256 public reentryFailures;  // rejected re-entries in the last attack
+
+    function attack(
+        address target_,
+        bytes calldata data,
+        uint256 value,
+        bytes calldata reentryData_,
+        uint256 reentryValue_,
+        uint256 maxDepth_,
+        bool rejectEth_
+    ) external payable returns (bool ok, bytes memory ret) {
+        target = target_;
+        reentryData = reentryData_;
+        reentryValue = reentryValue_;
+        maxDepth = maxDepth_;
+        rejectEth = rejectEth_;
+        depth = 0;
+        reentered = 0;
+        reentryFailures = 0;
+        (ok, ret) = target_.call{value: value}(data);
+        maxDepth = 0;
+        // rejectEth stays as set until the next attack: ETH pushed to this contract by other
+        // people's transactions (refunds, payouts) is refused too.
+    }
+
+    function _reenter() internal {
+        if (depth >= maxDepth || reentryData.length == 0) {
+            return;
+        }
+        if (reentryValue > address(this).balance) {
+            return;
+        }
+        depth += 1;
+        (bool ok, ) = target.call{value: reentryValue}(reentryData);
+        if (ok) {
+            reentered += 1;
+        } else {
+            reentryFailures += 1;
+        }
+    }
+
+    receive() external payable {
+        require(!rejectEth, "OuroAttacker: rejecting ETH");
+        _reenter();
+    }
+
+    fallback() external payable {
+        require(!rejectEth, "OuroAttacker: rejecting ETH");
+        _reenter();
+    }
+
+    function onERC721Received(address, address, uint256, bytes calldata) external returns (bytes4) {
+        _reenter();
+        return this.onERC721Received.selector;
+    }
+
+    function onERC1155Received(address, address, uint256, uint256, bytes calldata) external returns (bytes4) {
+        _reenter();
+        return this.onERC1155Received.selector;
+    }
+
+    function onERC1155BatchReceived(address, address, uint256[] calldata, uint256[] calldata, bytes calldata)
+        external
+        returns (bytes4)
+    {
+        _reenter();
+        return this.onERC1155BatchReceived.selector;
+    }
+
+    function tokensReceived(address, address, address, uint256, bytes calldata, bytes calldata) external {
+        _reenter();
+    }
+
+    function supportsInterface(bytes4) external pure returns (bool) {
+        return true;
+    }
+}

@@ -1,0 +1,232 @@
+"""Run every applicable property on every deployable contract of a compiled file.
+
+Search runs in-process (revm) or on a chain (``chain="anvil"|"ganache"``); each violation is
+shrunk by hypothesis, then replayed on a fresh Anvil as evidence (transaction hashes, balances
+before and after). Properties found violated are dropped and the search goes on, so one run
+can report several distinct flaws.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from verify.checks import properties as property_classes
+from verify.findings import Finding
+from verify.properties.base import Property, RunContext
+
+from .executor import ChainExecutor, RevmExecutor
+from .machine import build_machine, run_machine
+from .session import BASE_TIME, DeployFailed, Session, Step, _jsonable
+from .target import ConstructorArgsError, Target
+
+__all__ = ["DynamicOptions", "DynamicReport", "run_dynamic", "replay_on_chain", "targets_of"]
+
+
+# The in-process EVM's rules and clock, so a sequence replays identically on Anvil.
+ANVIL_ARGS = ["--hardfork", "shanghai", "--timestamp", str(BASE_TIME - 3600)]
+
+
+@dataclass
+class DynamicOptions:
+    max_examples: int = 120
+    steps: int = 10
+    seed: int = 0
+    chain: str = "inprocess"  # inprocess | anvil | ganache
+    replay: bool = True  # replay each counterexample on a fresh Anvil
+    constructor_args: dict[str, list[Any]] = field(default_factory=dict)
+
+
+@dataclass
+class DynamicReport:
+    findings: list[Finding] = field(default_factory=list)
+    ran: dict[str, list[str]] = field(default_factory=dict)  # contract -> properties that ran to completion
+    errors: list[str] = field(default_factory=list)
+    calls: int = 0
+    seconds: float = 0.0
+
+
+def targets_of(compiled) -> list[Target]:
+    """Deployable contracts defined in the file itself (not libraries, interfaces, abstracts)."""
+    out = []
+    source = Path(compiled.file).read_text(encoding="utf-8", errors="replace")
+    for c in compiled.own_contracts():
+        if not c.bytecode or re.search(rf"\blibrary\s+{re.escape(c.name)}\b", source):
+            continue
+        out.append(Target(c.name, c.abi, c.bytecode, compiled.file))
+    return out
+
+
+def _engine_compile(path: str, version: str):
+    from verify.compile import Compiler
+
+    major, minor, patch = (int(x) for x in version.split("."))
+    evm = "shanghai" if (major, minor, patch) >= (0, 8, 20) else None
+    return Compiler(install=False, evm_version=evm).compile_file(path, version=version)
+
+
+def _function_lines(source: str, name: str) -> list[int]:
+    m = re.search(rf"\bfunction\s+{re.escape(name)}\s*\(", source)
+    return [source.count("\n", 0, m.start()) + 1] if m else []
+
+
+class _Search:
+    def __init__(self, target: Target, opts: DynamicOptions, chain=None):
+        self.target, self.opts, self.chain = target, opts, chain
+        self.args = opts.constructor_args.get(target.name)
+        self.calls = 0
+        self._revm: RevmExecutor | None = None
+        self._base: Session | None = None
+        self._chain_snap = None
+
+    def fresh(self) -> Session:
+        ex = RevmExecutor()
+        s = Session(self.target, ex, self.args)
+        self.calls += 0
+        self._fresh_execs.append(ex)
+        return s
+
+    def start(self) -> Session:
+        self._fresh_execs: list[RevmExecutor] = []
+        if self.chain is None:
+            self._revm = RevmExecutor()
+            self._base = Session(self.target, self._revm, self.args)
+            self._revm.save_base()
+        else:
+            self._chain_snap = self.chain.snapshot()
+            self._base = Session(self.target, ChainExecutor(self.chain), self.args)
+            self._chain_snap = self.chain.snapshot()
+        self._base_clock = (self._base.block, self._base.time)
+        self.args = self._base.constructor_args
+        return self._base
+
+    def session(self) -> Session:
+        s = self._base
+        if self.chain is None:
+            self._revm.restore_base()
+        else:
+            self.chain.revert(self._chain_snap)
+            self._chain_snap = self.chain.snapshot()
+        s.block, s.time = self._base_clock
+        s.ex.set_block(s.block, s.time)
+        s.reset_observation()
+        return s
+
+    def total_calls(self) -> int:
+        return (self._base.ex.calls if self._base else 0) + sum(e.calls for e in self._fresh_execs)
+
+
+def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
+    opts = opts or DynamicOptions()
+    report = DynamicReport()
+    t0 = time.perf_counter()
+    try:
+        engine_build = _engine_compile(compiled.file, compiled.version)
+    except Exception as exc:  # noqa: BLE001 - reported, static results stand
+        report.errors.append(f"dynamic engine could not compile: {exc}")
+        return report
+    source = Path(compiled.file).read_text(encoding="utf-8", errors="replace")
+    chain = None
+    if opts.chain != "inprocess":
+        from chains import get_backend
+
+        chain = get_backend(opts.chain)(extra_args=ANVIL_ARGS if opts.chain == "anvil" else []).start()
+    try:
+        for target in targets_of(engine_build):
+            props = [cls() for cls in property_classes() if cls().applies(target)]
+            search = _Search(target, opts, chain)
+            try:
+                search.start()
+            except (ConstructorArgsError, DeployFailed) as exc:
+                report.errors.append(f"{target.name}: {exc}; dynamic checks skipped")
+                continue
+            if not target.mutating:
+                report.ran[target.name] = [p.ARGUMENT for p in props]
+                continue
+            active = list(props)
+            while active:
+                machine = build_machine(search.session, active, search.fresh)
+                v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
+                if v is None:
+                    break
+                active = [p for p in active if p is not v.prop]
+                report.findings.append(_finding(target, v, source, compiled, opts, search))
+            report.ran[target.name] = [p.ARGUMENT for p in props]
+            report.calls += search.total_calls()
+    finally:
+        if chain is not None:
+            chain.stop()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, search: _Search) -> Finding:
+    steps_json = [s.to_json() for s in v.steps]
+    first, last = v.outcomes[0].before, v.outcomes[-1].after
+    roles = search._base.roles()
+    evidence: dict[str, Any] = {
+        "property": v.prop.ARGUMENT,
+        "engine": "revm" if search.chain is None else opts.chain,
+        "seed": opts.seed,
+        "contract": target.name,
+        "file": compiled.file,
+        "solc": compiled.version,
+        "constructor_args": _jsonable(list(search.args or [])),
+        "actors": roles,
+        "steps": steps_json,
+        "trace": [s.describe() for s in v.steps],
+        "balances_before": {k: str(x) for k, x in first.eth.items()},
+        "balances_after": {k: str(x) for k, x in last.eth.items()},
+        "detail": v.message,
+    }
+    if opts.replay and search.chain is None:
+        try:
+            evidence["replay"] = replay_on_chain(target, v.steps, search.args, v.prop)
+        except Exception as exc:  # noqa: BLE001 - the in-process evidence stands on its own
+            evidence["replay"] = {"chain": "anvil", "error": f"{type(exc).__name__}: {exc}"}
+    fn = next((s.function for s in reversed(v.steps) if s.function), None)
+    fname = fn.split("(")[0] if fn else None
+    return Finding(
+        check=v.prop.ARGUMENT, category=v.prop.CATEGORY, severity=v.prop.IMPACT, confidence=v.prop.CONFIDENCE,
+        source="property", message=f"{target.name}: {v.message}", file=compiled.file, contract=target.name,
+        function=fname, lines=_function_lines(source, fname) if fname else [], confirmed=True, evidence=evidence,
+    )
+
+
+def replay_on_chain(target: Target, steps: list[Step], constructor_args, prop: Property | None = None,
+                    chain=None) -> dict[str, Any]:
+    """Replay a sequence on a fresh Anvil: transaction hashes, balances, and whether it reproduces."""
+    from chains import AnvilChain
+
+    own = chain is None
+    chain = chain or AnvilChain(extra_args=ANVIL_ARGS).start()
+    try:
+        session = Session(target, ChainExecutor(chain), constructor_args)
+        ctx = RunContext(session, session.observe(),
+                         fresh_session=lambda: Session(target, RevmExecutor(), constructor_args))
+        hashes, reproduced, detail = [], False, None
+        before = session.observe()
+        for s in steps:
+            out = session.execute(s)
+            ctx.steps.append((s, out))
+            hashes.append(out.tx_hash)
+            if prop is not None and not reproduced:
+                detail = prop.check(ctx, s, out)
+                reproduced = detail is not None
+        after = session.observe()
+        return {
+            "chain": chain.name,
+            "rpc": chain.rpc_url,
+            "target": session.address,
+            "tx_hashes": hashes,
+            "balances_before": {k: str(x) for k, x in before.eth.items()},
+            "balances_after": {k: str(x) for k, x in after.eth.items()},
+            "reproduced": reproduced if prop is not None else None,
+            "detail": detail,
+        }
+    finally:
+        if own:
+            chain.stop()

@@ -1,0 +1,117 @@
+"""The hypothesis state machine built from a contract's ABI.
+
+Each rule draws one transaction: an actor (three honest EOAs, the attacker EOA, or the attacker
+contract, optionally invoked by the deployer), a mutating function, arguments per ABI type
+(addresses drawn from the actors and the target; numbers biased to amounts already seen),
+an ETH value for payable functions, and for the attacker contract a re-entry call and whether
+it refuses ETH. After every step each active property judges the step. A violation raises
+``PropertyViolation`` carrying the steps, so hypothesis shrinks it to a minimal sequence.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, Verbosity, settings as Settings, strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+
+from verify.properties.base import Property, RunContext
+
+from .session import HONEST, Session, Step
+from .strategies import ETH_VALUES, for_type
+
+__all__ = ["PropertyViolation", "build_machine", "run_machine"]
+
+ACTOR_WEIGHTS = ["deployer", "alice", "bob", "attacker", "attacker_contract", "attacker_contract",
+                 "attacker_contract"]
+WARPS = [60, 3600, 86400, 7 * 86400, 31 * 86400, 366 * 86400]
+
+
+class PropertyViolation(AssertionError):
+    def __init__(self, prop: Property, message: str, steps: list[Step], outcomes: list):
+        super().__init__(f"{prop.ARGUMENT}: {message}")
+        self.prop, self.message, self.steps, self.outcomes = prop, message, steps, outcomes
+
+
+def _known_values(session: Session, ctx: RunContext) -> list[int]:
+    vals = {0, 1}
+    for s, o in ctx.steps[-8:]:
+        if s.value:
+            vals.add(s.value)
+        for a in s.args:
+            if isinstance(a, int) and not isinstance(a, bool):
+                vals.add(a)
+        for per in o.after.credits.values():
+            vals.update(v for v in per.values() if v)
+    return sorted(vals)[:24]
+
+
+def build_machine(session_factory, properties: list[Property], fresh_factory):
+    """A RuleBasedStateMachine class bound to one target and the active properties."""
+
+    class ContractMachine(RuleBasedStateMachine):
+        def __init__(self):
+            super().__init__()
+            self.session: Session = session_factory()
+            self.ctx = RunContext(self.session, self.session.observe(), fresh_session=fresh_factory)
+            target = self.session.target
+            self.functions = target.mutating
+            roles = self.session.roles()
+            self.honest_addresses = [roles[r] for r in HONEST] + [roles["target"]]
+            self.all_addresses = list(roles.values())
+
+        def _draw_call(self, data, actor: str):
+            fn = data.draw(st.sampled_from(self.functions), label="function")
+            known = _known_values(self.session, self.ctx)
+            addrs = self.honest_addresses if actor in HONEST else self.all_addresses
+            args = [data.draw(for_type(t, addrs, known), label=f"arg{i}") for i, t in enumerate(fn.types)]
+            value = data.draw(st.sampled_from(sorted(set(ETH_VALUES + [k for k in known if k <= 10**20])))) \
+                if fn.payable else 0
+            return fn, args, value
+
+        @rule(data=st.data())
+        def transact(self, data):
+            if not self.functions:
+                return
+            actor = data.draw(st.sampled_from(ACTOR_WEIGHTS), label="actor")
+            if actor == "deployer" and data.draw(st.integers(0, 3), label="warp?") == 0:
+                self._run(Step("warp", seconds=data.draw(st.sampled_from(WARPS), label="seconds")))
+                return
+            fn, args, value = self._draw_call(data, actor)
+            step = Step(actor, fn.signature, args, value)
+            if actor == "attacker_contract":
+                if data.draw(st.booleans(), label="re-enter"):
+                    rfn, rargs, rvalue = self._draw_call(data, actor)
+                    depth = data.draw(st.integers(1, 3), label="depth")
+                    step.reenter = {"function": rfn.signature, "args": rargs, "value": rvalue, "depth": depth}
+                step.reject_eth = data.draw(st.sampled_from([False, False, True]), label="reject ETH")
+                if data.draw(st.sampled_from([None, None, None, "deployer"]), label="origin"):
+                    step.origin = "deployer"
+            self._run(step)
+
+        def _run(self, step: Step):
+            outcome = self.session.execute(step)
+            self.ctx.steps.append((step, outcome))
+            for prop in properties:
+                msg = prop.check(self.ctx, step, outcome)
+                if msg:
+                    raise PropertyViolation(prop, msg, [s for s, _ in self.ctx.steps],
+                                            [o for _, o in self.ctx.steps])
+
+    return ContractMachine
+
+
+def run_machine(machine_cls, *, max_examples: int, steps: int, seed: int | None) -> PropertyViolation | None:
+    """Run the search; return the shrunk violation, or None when every example passed."""
+    import hypothesis.core as hcore
+
+    settings = Settings(max_examples=max_examples, stateful_step_count=steps, deadline=None, database=None,
+                        suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+                        print_blob=False, verbosity=Verbosity.quiet)
+    previous = hcore.global_force_seed
+    hcore.global_force_seed = seed  # what `pytest --hypothesis-seed` sets: the run is reproducible
+    try:
+        run_state_machine_as_test(machine_cls, settings=settings)
+    except PropertyViolation as v:
+        return v
+    finally:
+        hcore.global_force_seed = previous
+    return None

@@ -1,0 +1,328 @@
+"""One contract under test on one executor: actors, deployment, steps and observations."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from eth_abi import decode, encode
+from eth_account import Account
+from eth_utils import function_signature_to_4byte_selector, to_checksum_address
+
+from chains import DEFAULT_MNEMONIC
+
+from .executor import CallResult, Executor
+from .target import Target
+
+__all__ = ["Actors", "Observation", "Session", "Step", "StepOutcome", "attacker_artifact"]
+
+HONEST = ("deployer", "alice", "bob")
+TEAM = ("attacker", "attacker_contract")
+ACTOR_FUNDS = 10_000 * 10**18
+ATTACKER_CONTRACT_FUNDS = 100 * 10**18
+BAIT = 10**18
+BASE_BLOCK, BASE_TIME, BLOCK_SECONDS = 1_000, 1_700_000_000, 12
+EIP1967_IMPL = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
+ATTACK_SIG = "attack(address,bytes,uint256,bytes,uint256,uint256,bool)"
+
+
+@lru_cache(maxsize=1)
+def _accounts() -> tuple[str, ...]:
+    Account.enable_unaudited_hdwallet_features()
+    return tuple(Account.from_mnemonic(DEFAULT_MNEMONIC, account_path=f"m/44'/60'/0'/0/{i}").address for i in range(4))
+
+
+@dataclass(frozen=True)
+class Actors:
+    """The same addresses as Anvil's first accounts, so a sequence replays on a real node."""
+
+    deployer: str
+    alice: str
+    bob: str
+    attacker: str
+    attacker_contract: str = ""
+
+    @classmethod
+    def default(cls) -> "Actors":
+        d, a, b, x = _accounts()
+        return cls(d, a, b, x)
+
+    def address(self, role: str) -> str:
+        return getattr(self, role)
+
+    def roles(self) -> dict[str, str]:
+        return {k: v for k, v in asdict(self).items() if v}
+
+
+@lru_cache(maxsize=1)
+def attacker_artifact() -> tuple[list[dict], str]:
+    from verify.compile import Compiler
+
+    res = Compiler(install=False, evm_version="shanghai").compile_file(
+        Path(__file__).with_name("OuroAttacker.sol"), version="0.8.37")
+    c = res.contract("OuroAttacker")
+    return c.abi, c.bytecode
+
+
+@dataclass
+class Step:
+    actor: str  # a role, or "warp"
+    function: str | None = None  # signature
+    args: list[Any] = field(default_factory=list)
+    value: int = 0
+    reenter: dict[str, Any] | None = None  # {"function", "args", "value", "depth"}
+    reject_eth: bool = False
+    origin: str | None = None  # "deployer": the attacker contract is invoked by the deployer (phishing)
+    seconds: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        d = {"actor": self.actor}
+        if self.actor == "warp":
+            d["seconds"] = self.seconds
+            return d
+        d.update(function=self.function, args=_jsonable(self.args), value=str(self.value))
+        if self.reenter:
+            d["reenter"] = {**self.reenter, "args": _jsonable(self.reenter["args"]), "value": str(self.reenter["value"])}
+        if self.reject_eth:
+            d["reject_eth"] = True
+        if self.origin:
+            d["origin"] = self.origin
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], target: Target) -> "Step":
+        if d["actor"] == "warp":
+            return cls("warp", seconds=int(d["seconds"]))
+        fn = target.function(d["function"]) if d.get("function") else None
+        re_ = d.get("reenter")
+        if re_:
+            rfn = target.function(re_["function"])
+            re_ = {**re_, "args": _from_json(re_["args"], rfn.types), "value": int(re_["value"])}
+        return cls(d["actor"], d.get("function"), _from_json(d.get("args", []), fn.types if fn else []),
+                   int(d.get("value", 0)), re_, bool(d.get("reject_eth")), d.get("origin"))
+
+    def describe(self) -> str:
+        if self.actor == "warp":
+            return f"time passes: {self.seconds}s"
+        args = ", ".join(_short(a) for a in self.args)
+        s = f"{self.actor}{'(via ' + self.origin + ')' if self.origin else ''}: {self.function.split('(')[0]}({args})"
+        if self.value:
+            s += f" value={self.value}"
+        if self.reenter:
+            r = self.reenter
+            s += f" [re-enters {r['function'].split('(')[0]}({', '.join(_short(a) for a in r['args'])}) x{r['depth']}]"
+        if self.reject_eth:
+            s += " [rejects ETH]"
+        return s
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, bytes):
+        return "0x" + v.hex()[:16]
+    if isinstance(v, str) and v.startswith("0x") and len(v) == 42:
+        return v[:8]
+    return repr(v)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, bytes):
+        return "0x" + v.hex()
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
+        return str(v)
+    return v
+
+
+def _from_json(values: list[Any], types: list[str]) -> list[Any]:
+    out = []
+    for v, t in zip(values, types):
+        out.append(_value_from_json(v, t))
+    return out
+
+
+def _value_from_json(v: Any, t: str) -> Any:
+    if t.endswith("]"):
+        inner = t[: t.rindex("[")]
+        return [_value_from_json(x, inner) for x in v]
+    if t.startswith("(") and t.endswith(")"):
+        from .strategies import _split_tuple
+
+        return [_value_from_json(x, it) for x, it in zip(v, _split_tuple(t[1:-1]))]
+    if t.startswith(("uint", "int")):
+        return int(v)
+    if t.startswith("bytes"):
+        return bytes.fromhex(v[2:]) if isinstance(v, str) else bytes(v)
+    if t == "address":
+        return to_checksum_address(v)
+    return v
+
+
+@dataclass
+class Observation:
+    eth: dict[str, int]
+    credits: dict[str, dict[str, int]]  # getter -> role -> value
+    owners: dict[str, str]
+    scalars: dict[str, int]
+    code_size: int
+    implementation: int
+    reentered: int = 0
+    reentry_failures: int = 0
+
+    def team_eth(self) -> int:
+        return sum(self.eth[r] for r in TEAM)
+
+    def team_claims(self) -> int:
+        """What the contract records as owed to the attacker team (ETH-credit contracts)."""
+        return sum(v for per in self.credits.values() for r, v in per.items() if r in TEAM)
+
+
+@dataclass
+class StepOutcome:
+    ok: bool
+    error: str | None
+    before: Observation
+    after: Observation
+    tx_hash: str | None = None
+
+
+class Session:
+    """Deploys the target and the attacker, runs steps, observes state."""
+
+    def __init__(self, target: Target, executor: Executor, constructor_args: list[Any] | None = None,
+                 actors: Actors | None = None):
+        self.target = target
+        self.ex = executor
+        base = actors or Actors.default()
+        self.constructor_args = constructor_args
+        self.block, self.time = BASE_BLOCK, BASE_TIME
+        for role in HONEST + ("attacker",):
+            executor.fund(base.address(role), ACTOR_FUNDS)
+        self.ex.set_block(self.block, self.time)
+        abi, code = attacker_artifact()
+        atk, err = executor.deploy(base.attacker, bytes.fromhex(code))
+        if atk is None:
+            raise RuntimeError(f"attacker contract failed to deploy: {err}")
+        self.actors = Actors(base.deployer, base.alice, base.bob, base.attacker, to_checksum_address(atk))
+        executor.fund(self.actors.attacker_contract, ATTACKER_CONTRACT_FUNDS)
+        if self.constructor_args is None:
+            self.constructor_args = target.guess_constructor_args(
+                self.actors.deployer, [self.actors.alice, self.actors.bob])
+        value = 10**18 if target.constructor_payable else 0
+        addr, err = executor.deploy(self.actors.deployer, target.initcode(self.constructor_args), value)
+        if addr is None:
+            raise DeployFailed(f"{target.name} constructor reverted with arguments "
+                               f"{_jsonable(self.constructor_args)} ({err})")
+        self.address = to_checksum_address(addr)
+        self.deploy_value = value
+        # Bait: the contract holds 1 ETH nobody deposited, so taking it is visible.
+        executor.fund(self.address, executor.balance(self.address) + BAIT)
+        self._attack_selector = function_signature_to_4byte_selector(ATTACK_SIG)
+        self._counter_sel = {n: function_signature_to_4byte_selector(f"{n}()") for n in ("reentered", "reentryFailures")}
+        self._prepare_observation()
+        self._last: Observation | None = None
+
+    # -- observation -------------------------------------------------------------------
+    def roles(self) -> dict[str, str]:
+        return self._roles
+
+    def view_uint(self, selector: bytes, args: bytes = b"") -> int | None:
+        out = self.ex.static(self.address, selector + args)
+        if not out or len(out) < 32:
+            return None
+        return int.from_bytes(out[:32], "big")
+
+    def _prepare_observation(self) -> None:
+        self._roles = {**self.actors.roles(), "target": self.address}
+        t = self.target
+        self._credit_calls = [
+            (g.name, [(r, g.selector + encode(["address"], [self._roles[r]])) for r in HONEST + TEAM + ("target",)])
+            for g in t.credit_getters
+        ]
+        self._owner_calls = [(g.name, g.selector) for g in t.owner_getters]
+        self._scalar_calls = [(g.name, g.selector) for g in t.scalar_getters]
+
+    def observe(self, with_counters: bool = False) -> Observation:
+        ex, addr = self.ex, self.address
+        eth = {r: ex.balance(a) for r, a in self._roles.items()}
+        credits: dict[str, dict[str, int]] = {}
+        for name, calls in self._credit_calls:
+            per: dict[str, int] = {}
+            for r, data in calls:
+                out = ex.static(addr, data)
+                if out and len(out) >= 32:
+                    per[r] = int.from_bytes(out[:32], "big")
+            credits[name] = per
+        owners = {}
+        for name, data in self._owner_calls:
+            out = ex.static(addr, data)
+            if out and len(out) >= 32:
+                owners[name] = to_checksum_address(out[12:32])
+        scalars = {}
+        for name, data in self._scalar_calls:
+            out = ex.static(addr, data)
+            if out and len(out) >= 32:
+                scalars[name] = int.from_bytes(out[:32], "big")
+        obs = Observation(eth, credits, owners, scalars, len(ex.code(addr)), ex.storage_at(addr, EIP1967_IMPL))
+        if with_counters:
+            for attr, name in (("reentered", "reentered"), ("reentry_failures", "reentryFailures")):
+                out = ex.static(self.actors.attacker_contract, self._counter_sel[name])
+                setattr(obs, attr, int.from_bytes(out[:32], "big") if out else 0)
+        return obs
+
+    # -- steps -------------------------------------------------------------------------
+    def advance(self, seconds: int = BLOCK_SECONDS) -> None:
+        self.block += 1
+        self.time += seconds
+        self.ex.set_block(self.block, self.time)
+
+    def reset_observation(self) -> None:
+        """Forget the cached observation (the state was restored behind the session's back)."""
+        self._last = None
+
+    def execute(self, step: Step) -> StepOutcome:
+        outcome = self._execute(step)
+        self._last = outcome.after
+        return outcome
+
+    def _execute(self, step: Step) -> StepOutcome:
+        before = self._last or self.observe()
+        if step.actor == "warp":
+            self.advance(step.seconds)
+            after = self.observe()
+            return StepOutcome(True, None, before, after)
+        self.advance()
+        fn = self.target.function(step.function)
+        data = fn.calldata(step.args)
+        if step.actor == "attacker_contract":
+            re_data, re_value, depth = b"", 0, 0
+            if step.reenter:
+                rfn = self.target.function(step.reenter["function"])
+                re_data, re_value, depth = rfn.calldata(step.reenter["args"]), step.reenter["value"], step.reenter["depth"]
+            payload = self._attack_selector + encode(
+                ["address", "bytes", "uint256", "bytes", "uint256", "uint256", "bool"],
+                [self.address, data, step.value, re_data, re_value, depth, step.reject_eth])
+            caller = self.actors.address(step.origin or "attacker")
+            res = self.ex.call(caller, self.actors.attacker_contract, payload)
+            ok, err = res.ok, res.error
+            if res.ok and res.output:
+                inner_ok, inner_ret = decode(["bool", "bytes"], res.output)
+                ok = bool(inner_ok)
+                if not ok:
+                    from .executor import decode_revert
+
+                    err = decode_revert(inner_ret)
+            after = self.observe(with_counters=True)
+            return StepOutcome(ok, err, before, after, res.tx_hash)
+        res: CallResult = self.ex.call(self.actors.address(step.actor), self.address, data, step.value)
+        after = self.observe()
+        return StepOutcome(res.ok, res.error, before, after, res.tx_hash)
+
+    def replay(self, steps: list[Step]) -> list[StepOutcome]:
+        return [self.execute(s) for s in steps]
+
+
+class DeployFailed(RuntimeError):
+    """The target could not be deployed (constructor reverted)."""

@@ -1,0 +1,202 @@
+"""What the engine knows about a contract under test, read from its ABI only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from eth_abi import encode
+from eth_utils import function_signature_to_4byte_selector
+
+__all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError"]
+
+OWNER_LIKE = re.compile(r"^(owner|admin|governor|governance|authority|controller|minter|operator|manager|"
+                        r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury)$", re.I)
+CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|lock|amount|fund)", re.I)
+
+
+def abi_type(param: dict[str, Any]) -> str:
+    """Canonical type string, tuples expanded: (uint256,address)[]."""
+    t = param["type"]
+    if t.startswith("tuple"):
+        inner = ",".join(abi_type(c) for c in param.get("components", []))
+        return f"({inner}){t[5:]}"
+    return t
+
+
+@dataclass(frozen=True)
+class AbiFunction:
+    name: str
+    inputs: tuple[dict, ...]
+    outputs: tuple[dict, ...]
+    mutability: str  # pure | view | nonpayable | payable
+
+    @property
+    def types(self) -> list[str]:
+        return [abi_type(p) for p in self.inputs]
+
+    @property
+    def signature(self) -> str:
+        if self.name == RECEIVE:
+            return RECEIVE
+        return f"{self.name}({','.join(self.types)})"
+
+    @property
+    def selector(self) -> bytes:
+        return function_signature_to_4byte_selector(self.signature)
+
+    @property
+    def payable(self) -> bool:
+        return self.mutability == "payable"
+
+    @property
+    def is_view(self) -> bool:
+        return self.mutability in ("view", "pure")
+
+    def calldata(self, args: list[Any]) -> bytes:
+        if self.name == RECEIVE:
+            return b""
+        return self.selector + encode(self.types, args)
+
+
+RECEIVE = "<receive>"  # a plain ETH transfer to the contract (receive/fallback)
+
+
+class ConstructorArgsError(ValueError):
+    """The constructor needs arguments ouro cannot guess."""
+
+
+@dataclass
+class Target:
+    name: str
+    abi: list[dict]
+    bytecode: str
+    source: str = ""
+    functions: list[AbiFunction] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.functions = []
+        for item in self.abi:
+            if item.get("type") != "function":
+                continue
+            mut = item.get("stateMutability") or ("view" if item.get("constant") else
+                                                  ("payable" if item.get("payable") else "nonpayable"))
+            self.functions.append(AbiFunction(item["name"], tuple(item.get("inputs", [])),
+                                              tuple(item.get("outputs", [])), mut))
+        if self.has_receive:
+            self.functions.append(AbiFunction(RECEIVE, (), (), "payable"))
+
+    # -- what can be called ------------------------------------------------------------
+    @property
+    def mutating(self) -> list[AbiFunction]:
+        return [f for f in self.functions if not f.is_view]
+
+    @property
+    def has_receive(self) -> bool:
+        return any(i.get("type") in ("receive", "fallback") and (i.get("stateMutability") == "payable" or i.get("payable"))
+                   for i in self.abi)
+
+    @property
+    def constructor(self) -> dict | None:
+        return next((i for i in self.abi if i.get("type") == "constructor"), None)
+
+    @property
+    def constructor_payable(self) -> bool:
+        c = self.constructor
+        return bool(c and (c.get("stateMutability") == "payable" or c.get("payable")))
+
+    def function(self, signature: str) -> AbiFunction:
+        for f in self.functions:
+            if f.signature == signature:
+                return f
+        raise KeyError(signature)
+
+    # -- what can be observed ----------------------------------------------------------
+    def _views(self, inputs: list[str], output: str) -> list[AbiFunction]:
+        return [f for f in self.functions if f.is_view and f.types == inputs and len(f.outputs) == 1
+                and abi_type(f.outputs[0]) == output]
+
+    @property
+    def owner_getters(self) -> list[AbiFunction]:
+        return [f for f in self._views([], "address") if OWNER_LIKE.match(f.name)]
+
+    @property
+    def credit_getters(self) -> list[AbiFunction]:
+        """address -> uint views that look like per-account credits (balances, deposits, ...)."""
+        return [f for f in self._views(["address"], "uint256") if CREDIT_LIKE.search(f.name)]
+
+    @property
+    def scalar_getters(self) -> list[AbiFunction]:
+        return self._views([], "uint256")
+
+    def has(self, *signatures: str) -> bool:
+        sigs = {f.signature for f in self.functions}
+        return all(s in sigs for s in signatures)
+
+    @property
+    def holds_eth_credits(self) -> bool:
+        """Per-account credits denominated in ETH: a payable contract that is not a token."""
+        return bool(self.credit_getters) and not self.is_erc20 and not self.is_erc721 and (
+            self.has_receive or any(f.payable for f in self.functions))
+
+    @property
+    def is_erc20(self) -> bool:
+        return self.has("totalSupply()", "balanceOf(address)", "transfer(address,uint256)",
+                        "transferFrom(address,address,uint256)", "approve(address,uint256)",
+                        "allowance(address,address)")
+
+    @property
+    def is_erc721(self) -> bool:
+        return self.has("balanceOf(address)", "ownerOf(uint256)", "transferFrom(address,address,uint256)")
+
+    @property
+    def is_erc4626(self) -> bool:
+        return self.is_erc20 and self.has("asset()", "totalAssets()", "convertToAssets(uint256)")
+
+    # -- deployment --------------------------------------------------------------------
+    def constructor_types(self) -> list[str]:
+        c = self.constructor
+        return [abi_type(p) for p in c.get("inputs", [])] if c else []
+
+    def initcode(self, args: list[Any]) -> bytes:
+        code = bytes.fromhex(self.bytecode)
+        types = self.constructor_types()
+        if len(args) != len(types):
+            raise ConstructorArgsError(f"{self.name} constructor takes ({', '.join(types)}), got {len(args)} argument(s)")
+        return code + (encode(types, args) if types else b"")
+
+    def guess_constructor_args(self, deployer: str, others: list[str]) -> list[Any]:
+        """Plausible arguments for simple constructors (addresses, amounts, names, flags)."""
+        out: list[Any] = []
+        for p, t in zip(self.constructor.get("inputs", []) if self.constructor else [], self.constructor_types()):
+            name = (p.get("name") or "").lower()
+            if t == "address":
+                out.append(deployer)
+            elif t.startswith("uint"):
+                if any(k in name for k in ("time", "duration", "period", "delay", "deadline", "cliff", "end", "start")):
+                    out.append(3600)
+                elif any(k in name for k in ("fee", "rate", "bps", "percent", "ratio")):
+                    out.append(100)
+                else:
+                    out.append(1000 * 10**18 if "supply" in name or "cap" in name else 1000)
+            elif t.startswith("int"):
+                out.append(1000)
+            elif t == "bool":
+                out.append(True)
+            elif t == "string":
+                out.append("Ouro")
+            elif t.startswith("bytes") and t[5:].isdigit():
+                out.append(b"\x01" * int(t[5:]))
+            elif t == "bytes":
+                out.append(b"")
+            elif t == "address[]":
+                out.append([deployer, *others[:2]])
+            elif t.startswith("uint") and t.endswith("[]"):
+                out.append([1, 1, 1])
+            else:
+                raise ConstructorArgsError(
+                    f"{self.name} constructor needs ({', '.join(self.constructor_types())}); ouro cannot guess a "
+                    f"'{t}' argument; pass them with --constructor-args"
+                )
+        return out

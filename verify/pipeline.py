@@ -1,0 +1,92 @@
+"""`ouro verify` for one file: compile, static checks, dynamic properties, cross-check.
+
+Every failure is contained: a compile error is the file's status; a Slither crash is the file's
+error while the dynamic checks still run; a constructor ouro cannot satisfy is a note while the
+static results stand.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .compile import CompileError, Compiler, NoCompilerError
+from .crosscheck import cross_check
+from .findings import severity_rank
+from .report import finding_from_slither
+from .static.slither_runner import run_slither
+
+__all__ = ["VerifyOptions", "verify_file", "verify_files"]
+
+
+@dataclass
+class VerifyOptions:
+    static_only: bool = False
+    seed: int = 0
+    max_examples: int = 120
+    steps: int = 10
+    chain: str = "inprocess"  # inprocess | anvil | ganache
+    replay: bool = True
+    constructor_args: dict[str, list[Any]] = field(default_factory=dict)
+
+
+def _display(path: str) -> str:
+    try:
+        rel = os.path.relpath(path)
+        return rel if not rel.startswith("../../") else path
+    except ValueError:
+        return path
+
+
+def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None = None) -> dict[str, Any]:
+    opts = opts or VerifyOptions()
+    p = Path(path).resolve()
+    entry: dict[str, Any] = {"file": _display(str(p)), "status": "ok", "error": None, "compiler": None,
+                             "findings": [], "notes": []}
+    if not p.is_file():
+        entry.update(status="error", error=f"{path}: no such file")
+        return entry
+    try:
+        compiled = compiler.compile_file(p)
+    except CompileError as exc:
+        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
+        return entry
+    except NoCompilerError as exc:
+        entry.update(status="error", error=str(exc))
+        return entry
+    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
+
+    run = run_slither(p, compiler, version=compiled.version)
+    if run.error:
+        entry.update(status="error", error=run.error)
+    static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]
+    for f in static:
+        f.file = str(p)
+
+    dynamic, ran = [], {}
+    if not opts.static_only:
+        from .dynamic.engine import DynamicOptions, run_dynamic
+
+        rep = run_dynamic(compiled, DynamicOptions(
+            max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed, chain=opts.chain,
+            replay=opts.replay, constructor_args=opts.constructor_args))
+        dynamic, ran = rep.findings, rep.ran
+        entry["notes"].extend(rep.errors)
+        entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,
+                            "seconds": round(rep.seconds, 2), "properties": ran}
+
+    findings = cross_check(static, dynamic, ran)
+    unique = {}
+    for f in findings:
+        unique.setdefault(f.id, f)
+    entry["findings"] = [f.to_dict() for f in sorted(
+        unique.values(), key=lambda f: (severity_rank(f.severity), f.lines[:1], f.check))]
+    return entry
+
+
+def verify_files(paths: list[Path], opts: VerifyOptions | None = None, compiler: Compiler | None = None
+                 ) -> list[dict[str, Any]]:
+    compiler = compiler or Compiler()
+    return [verify_file(p, compiler, opts) for p in paths]

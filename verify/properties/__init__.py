@@ -1,0 +1,1 @@
+"""Dynamic properties, one class per module; see base.py for the interface."""

@@ -1,0 +1,48 @@
+"""A non-privileged actor (the attacker team, never handed any role) takes over, destroys,
+upgrades, mints, or walks away with other people's ETH."""
+
+from __future__ import annotations
+
+from ._helpers import fmt_eth, honest_credit, is_team_step
+from .base import Property, RunContext
+
+
+class AccessControl(Property):
+    ARGUMENT = "ouro-access-control"
+    HELP = "A non-privileged account changes an owner/admin, self-destructs, upgrades, mints or takes others' funds"
+    CATEGORY = "access-control"
+    COVERS = ("suicidal", "arbitrary-send-eth", "unprotected-upgrade", "protected-vars", "controlled-delegatecall",
+              "arbitrary-send-erc20", "backdoor")
+
+    def check(self, ctx: RunContext, step, outcome):
+        if not outcome.ok or not is_team_step(step):
+            return None
+        b, a = outcome.before, outcome.after
+        fn = step.function
+        if b.code_size > 0 and a.code_size == 0:
+            return f"attacker called {fn} and destroyed the contract (code erased, {fmt_eth(b.eth['target'])} sent away)"
+        for name, old in b.owners.items():
+            new = a.owners.get(name)
+            if new != old:
+                return f"attacker called {fn} and changed {name}() from {old} to {new}"
+        if b.code_size > 0 and a.code_size == 0:
+            return f"attacker called {fn} and destroyed the contract (code erased, {fmt_eth(b.eth['target'])} sent away)"
+        if a.implementation != b.implementation:
+            return f"attacker called {fn} and changed the EIP-1967 implementation slot"
+        if step.value == 0 and "totalSupply" in a.scalars and a.scalars["totalSupply"] > b.scalars.get("totalSupply", 0):
+            return (f"attacker called {fn} without paying and minted "
+                    f"{a.scalars['totalSupply'] - b.scalars.get('totalSupply', 0)} token units")
+        if outcome.after.reentered:
+            return None  # the re-entrancy property judges re-entrant drains
+        gained = a.team_eth() - b.team_eth()
+        paid_in = sum(s.value for s, _ in ctx.steps if s.actor in ("attacker", "attacker_contract"))
+        took = b.eth["target"] - a.eth["target"]
+        if gained > 0 and took > 0 and paid_in == 0 and not ctx.session.target.is_erc20:
+            return (f"attacker called {fn} and took {fmt_eth(min(gained, took))} out of the contract "
+                    f"without ever paying anything in")
+        for getter in a.credits:
+            owed = honest_credit(a, getter)
+            if gained > 0 and owed > a.eth["target"] and honest_credit(b, getter) <= b.eth["target"]:
+                return (f"attacker called {fn}, took {fmt_eth(gained)}, and left the contract holding "
+                        f"{fmt_eth(a.eth['target'])} against {fmt_eth(owed)} of honest users' {getter}")
+        return None

@@ -1,0 +1,35 @@
+"""Denial of service: while the attacker's contract refuses ETH, an honest call reverts that
+succeeds once the attacker accepts ETH."""
+
+from __future__ import annotations
+
+from verify.dynamic.session import HONEST, Step
+
+from .base import Property, RunContext
+
+
+class DenialOfService(Property):
+    ARGUMENT = "ouro-denial-of-service"
+    HELP = "An actor can make a function revert for everyone else (e.g. by refusing ETH)"
+    CATEGORY = "denial-of-service"
+    COVERS = ("ouro-dos-push-payment", "calls-loop", "locked-ether")
+
+    def check(self, ctx: RunContext, step, outcome):
+        if outcome.ok or step.actor not in HONEST:
+            return None
+        refusing = [s for s, _ in ctx.steps if s.actor == "attacker_contract"]
+        if not refusing or not refusing[-1].reject_eth:
+            return None
+        accepting = []
+        for s, _ in ctx.steps:
+            if s.actor == "attacker_contract" and s.reject_eth:
+                s = Step(s.actor, s.function, s.args, s.value, s.reenter, False, s.origin, s.seconds)
+            accepting.append(s)
+        variant = ctx.replay_variant(accepting)
+        if variant is None:
+            return None
+        _, outs = variant
+        if outs[-1].ok:
+            return (f"{step.actor}'s call {step.function} reverts ({outcome.error}) because the attacker's contract "
+                    f"refuses ETH; with the attacker accepting ETH the same call succeeds")
+        return None
