@@ -136,31 +136,49 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
         chain = get_backend(opts.chain)(extra_args=ANVIL_ARGS if opts.chain == "anvil" else []).start()
     try:
         for target in targets_of(engine_build):
-            props = [cls() for cls in property_classes() if cls().applies(target)]
-            search = _Search(target, opts, chain)
-            try:
-                search.start()
-            except (ConstructorArgsError, DeployFailed) as exc:
-                report.errors.append(f"{target.name}: {exc}; dynamic checks skipped")
-                continue
-            if not target.mutating:
-                report.ran[target.name] = [p.ARGUMENT for p in props]
-                continue
-            active = list(props)
-            while active:
-                machine = build_machine(search.session, active, search.fresh)
-                v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
-                if v is None:
+            for attempt in range(3):
+                try:
+                    _search_target(target, opts, chain, source, compiled, report)
                     break
-                active = [p for p in active if p is not v.prop]
-                report.findings.append(_finding(target, v, source, compiled, opts, search))
-            report.ran[target.name] = [p.ARGUMENT for p in props]
-            report.calls += search.total_calls()
+                except (ConstructorArgsError, DeployFailed) as exc:
+                    report.errors.append(f"{target.name}: {exc}; dynamic checks skipped")
+                    break
+                except Exception as exc:  # noqa: BLE001 - a node that died mid-run: restart, search again
+                    if chain is None or attempt == 2 or not _node_died(chain):
+                        report.errors.append(f"{target.name}: dynamic engine failed: {type(exc).__name__}: {exc}")
+                        break
+                    report.errors.append(f"{target.name}: {chain.name} died during the search; restarted "
+                                         f"(restart {chain.restarts}) and searched again")
     finally:
         if chain is not None:
             chain.stop()
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _node_died(chain) -> bool:
+    try:
+        return chain.ensure_alive()
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _search_target(target: Target, opts: DynamicOptions, chain, source: str, compiled, report: DynamicReport) -> None:
+    props = [cls() for cls in property_classes() if cls().applies(target)]
+    search = _Search(target, opts, chain)
+    search.start()
+    found = []
+    active = list(props)
+    while active and target.mutating:
+        machine = build_machine(search.session, active, search.fresh)
+        v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
+        if v is None:
+            break
+        active = [p for p in active if p is not v.prop]
+        found.append(_finding(target, v, source, compiled, opts, search))
+    report.findings.extend(found)
+    report.ran[target.name] = [p.ARGUMENT for p in props]
+    report.calls += search.total_calls()
 
 
 def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, search: _Search) -> Finding:
@@ -183,10 +201,12 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
         "detail": v.message,
     }
     if opts.replay and search.chain is None:
-        try:
-            evidence["replay"] = replay_on_chain(target, v.steps, search.args, v.prop)
-        except Exception as exc:  # noqa: BLE001 - the in-process evidence stands on its own
-            evidence["replay"] = {"chain": "anvil", "error": f"{type(exc).__name__}: {exc}"}
+        for attempt in range(2):  # a node that dies during the replay gets one fresh restart
+            try:
+                evidence["replay"] = replay_on_chain(target, v.steps, search.args, v.prop)
+                break
+            except Exception as exc:  # noqa: BLE001 - the in-process evidence stands on its own
+                evidence["replay"] = {"chain": "anvil", "error": f"{type(exc).__name__}: {exc}"}
     fn = next((s.function for s in reversed(v.steps) if s.function), None)
     fname = fn.split("(")[0] if fn else None
     return Finding(

@@ -13,6 +13,7 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
 from chains import DEFAULT_MNEMONIC
 
+from .abi_fast import encode as fast_encode
 from .executor import CallResult, Executor
 from .target import Target
 
@@ -213,8 +214,10 @@ class Session:
         value = 10**18 if target.constructor_payable else 0
         addr, err = executor.deploy(self.actors.deployer, target.initcode(self.constructor_args), value)
         if addr is None:
-            raise DeployFailed(f"{target.name} constructor reverted with arguments "
-                               f"{_jsonable(self.constructor_args)} ({err})")
+            types = ", ".join(target.constructor_types())
+            raise DeployFailed(f"{target.name} constructor({types}) reverted with ouro's guessed arguments "
+                               f"{_jsonable(self.constructor_args)} ({err}); pass working ones with "
+                               f"--constructor-args '{{\"{target.name}\": [...]}}'")
         self.address = to_checksum_address(addr)
         self.deploy_value = value
         # Bait: the contract holds 1 ETH nobody deposited, so taking it is visible.
@@ -259,7 +262,7 @@ class Session:
         for name, data in self._owner_calls:
             out = ex.static(addr, data)
             if out and len(out) >= 32:
-                owners[name] = to_checksum_address(out[12:32])
+                owners[name] = "0x" + out[12:32].hex()
         scalars = {}
         for name, data in self._scalar_calls:
             out = ex.static(addr, data)
@@ -301,7 +304,7 @@ class Session:
             if step.reenter:
                 rfn = self.target.function(step.reenter["function"])
                 re_data, re_value, depth = rfn.calldata(step.reenter["args"]), step.reenter["value"], step.reenter["depth"]
-            payload = self._attack_selector + encode(
+            payload = self._attack_selector + fast_encode(
                 ["address", "bytes", "uint256", "bytes", "uint256", "uint256", "bool"],
                 [self.address, data, step.value, re_data, re_value, depth, step.reject_eth])
             caller = self.actors.address(step.origin or "attacker")

@@ -6,14 +6,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from functools import cached_property
+
 from eth_abi import encode
+
+from .abi_fast import encode as fast_encode
 from eth_utils import function_signature_to_4byte_selector
 
 __all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError"]
 
 OWNER_LIKE = re.compile(r"^(owner|admin|governor|governance|authority|controller|minter|operator|manager|"
                         r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury)$", re.I)
-CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|lock|amount|fund)", re.I)
+CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|amount|fund|refund|reward)", re.I)
 
 
 def abi_type(param: dict[str, Any]) -> str:
@@ -25,7 +29,7 @@ def abi_type(param: dict[str, Any]) -> str:
     return t
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AbiFunction:
     name: str
     inputs: tuple[dict, ...]
@@ -46,6 +50,10 @@ class AbiFunction:
     def selector(self) -> bytes:
         return function_signature_to_4byte_selector(self.signature)
 
+    @cached_property
+    def _selector(self) -> bytes:
+        return self.selector
+
     @property
     def payable(self) -> bool:
         return self.mutability == "payable"
@@ -57,7 +65,7 @@ class AbiFunction:
     def calldata(self, args: list[Any]) -> bytes:
         if self.name == RECEIVE:
             return b""
-        return self.selector + encode(self.types, args)
+        return self._selector + fast_encode(self.types, args)
 
 
 RECEIVE = "<receive>"  # a plain ETH transfer to the contract (receive/fallback)
@@ -133,6 +141,10 @@ class Target:
     def has(self, *signatures: str) -> bool:
         sigs = {f.signature for f in self.functions}
         return all(s in sigs for s in signatures)
+
+    @property
+    def accepts_eth(self) -> bool:
+        return self.has_receive or self.constructor_payable or any(f.payable for f in self.functions)
 
     @property
     def holds_eth_credits(self) -> bool:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from .base import Property, RunContext
 
 HUGE, SMALL = 2**200, 2**128
+AMOUNT_LIKE = re.compile(r"(total|supply|count|balance|deposit|reserve|debt|stake|shares|amount|pool)", re.I)
 
 
 def _ints(v):
@@ -42,6 +45,8 @@ class ArithmeticWrap(Property):
                 if old >= HUGE and v < SMALL and v < old:
                     return f"{step.actor} called {step.function}: {getter}({role}) wrapped from {old} to {v}"
         for name, v in a.scalars.items():
+            if not AMOUNT_LIKE.search(name):
+                continue  # seeds, hashes and packed values are legitimately huge
             old = b.scalars.get(name, 0)
             if v >= HUGE and old < SMALL:
                 return f"{step.actor} called {step.function}: {name}() wrapped from {old} to {v}"

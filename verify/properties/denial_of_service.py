@@ -14,6 +14,9 @@ class DenialOfService(Property):
     CATEGORY = "denial-of-service"
     COVERS = ("ouro-dos-push-payment", "calls-loop", "locked-ether")
 
+    def applies(self, target):
+        return target.accepts_eth  # refusing ETH only matters where ETH flows
+
     def check(self, ctx: RunContext, step, outcome):
         if outcome.ok or step.actor not in HONEST:
             return None

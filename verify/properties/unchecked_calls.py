@@ -14,7 +14,7 @@ class UncheckedCall(Property):
     COVERS = ("unchecked-send", "unchecked-lowlevel")
 
     def applies(self, target):
-        return target.holds_eth_credits
+        return target.holds_eth_credits or target.accepts_eth
 
     def check(self, ctx: RunContext, step, outcome):
         if not (outcome.ok and step.actor == "attacker_contract" and step.reject_eth):
@@ -23,6 +23,9 @@ class UncheckedCall(Property):
         if a.eth["target"] < b.eth["target"] + step.value:
             return None  # ETH did leave the contract: it went somewhere
         lost = team_credit(b) - team_credit(a)
+        total_lost = sum(sum(p.values()) for p in b.credits.values()) - sum(sum(p.values()) for p in a.credits.values())
+        if total_lost <= 0:
+            return None  # credit moved to another account (a transfer), nothing was paid out
         received = a.eth["attacker_contract"] - b.eth["attacker_contract"] + step.value
         if lost > 0 and received <= 0:
             return (f"attacker contract refused ETH during {step.function}; the call succeeded anyway and its "

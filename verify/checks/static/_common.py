@@ -307,3 +307,17 @@ def returns_tainted(function: Function, taint: Taint) -> set[str]:
     for v in function.returns:
         out |= taint.get(v, set())
     return out
+
+
+def tolerant(detector, where: object, compute: Callable[[], object], default: object = None):
+    """Run one unit of a detector's analysis; a crash skips that unit instead of the whole file.
+
+    ``run_slither`` turns any exception into an error for the file, which would also drop every
+    other detector's results: a heuristic's bug must not cost that.
+    """
+    try:
+        return compute()
+    except Exception as exc:  # noqa: BLE001
+        if getattr(detector, "logger", None):
+            detector.logger.error(f"{detector.ARGUMENT}: skipped {where}: {type(exc).__name__}: {exc}")
+        return default

@@ -35,6 +35,7 @@ from ._common import (
     owner_guarded,
     sources_of,
     state_var_of,
+    tolerant,
 )
 
 
@@ -145,25 +146,32 @@ king forever."""
                 continue
             settable = settable_by_contract.get(contract.name)
             if settable is None:
-                settable = settable_by_contract[contract.name] = _user_settable(contract)
-            for node in f.nodes:
-                for ir, dest in eth_payments(node):
-                    if _from_caller(f, dest):
-                        continue
-                    states = [sv for sv in _recipient_states(f, dest) if sv in settable]
-                    if not states:
-                        continue
-                    checks = _reverting_check(f, node, ir)
-                    if not checks:
-                        continue
-                    setters = sorted({g.canonical_name for sv in states for g in settable[sv]})
-                    where = " in a loop" if in_loop(node) else ""
-                    info = [f, f" pushes ETH{where} to an address read from ",
-                            ", ".join(sv.name for sv in states),
-                            f" (set by {', '.join(setters)}) and reverts if the payment fails: ", node]
-                    extra = [n for n in checks if n is not node]
-                    for n in extra:
-                        info += [", ", n]
-                    info.append("\n")
-                    results.append(self.generate_result(info))
+                settable = settable_by_contract[contract.name] = tolerant(
+                    self, contract, lambda: _user_settable(contract), {})
+            for node, states, checks in tolerant(self, f, lambda: self._push_payments(f, settable), []):
+                setters = sorted({g.canonical_name for sv in states for g in settable[sv]})
+                where = " in a loop" if in_loop(node) else ""
+                info = [f, f" pushes ETH{where} to an address read from ",
+                        ", ".join(sv.name for sv in states),
+                        f" (set by {', '.join(setters)}) and reverts if the payment fails: ", node]
+                extra = [n for n in checks if n is not node]
+                for n in extra:
+                    info += [", ", n]
+                info.append("\n")
+                results.append(self.generate_result(info))
         return results
+
+    @staticmethod
+    def _push_payments(f: Function, settable: dict) -> list[tuple]:
+        out = []
+        for node in f.nodes:
+            for ir, dest in eth_payments(node):
+                if _from_caller(f, dest):
+                    continue
+                states = [sv for sv in _recipient_states(f, dest) if sv in settable]
+                if not states:
+                    continue
+                checks = _reverting_check(f, node, ir)
+                if checks:
+                    out.append((node, states, checks))
+        return out

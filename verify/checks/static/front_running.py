@@ -8,7 +8,9 @@ higher gas price.
 
 Not reported: functions where a compared hash or the stored value is bound to the caller
 (``keccak256(abi.encodePacked(msg.sender, secret)) == commitments[msg.sender]``), i.e. the
-second step of a commit-reveal scheme.
+second step of a commit-reveal scheme; payments to an address argument the hash commits to
+(a Merkle-style claim for ``account`` pays ``account`` whoever submits it); payments to a fixed
+recipient read from state (a hash-lock paying a stored receiver).
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ from ._common import (
     sources_of,
     state_var_of,
     token_payments,
+    tolerant,
 )
 
 _PARAM, _SENDER, _STATE, _HASH = "param", "sender", "state", "hash-of-param"
+_ARG = "arg:"  # + parameter name
+_HASHED_ARG = "hashed-arg:"  # + name of a parameter that went into a hash
 
 
 def _seed_for(function: Function):
@@ -40,7 +45,7 @@ def _seed_for(function: Function):
 
     def seed(v) -> set[str]:
         if v in params:
-            return {_PARAM}
+            return {_PARAM, _ARG + v.name}
         if v == MSG_SENDER or v == TX_ORIGIN:
             return {_SENDER}
         if isinstance(v, StateVariable):
@@ -83,11 +88,11 @@ higher gas price: she is paid, Bob's transaction reverts."""
         for contract, f in functions_of(self.contracts):
             if f.view or f.pure or f.is_constructor or not f.parameters:
                 continue
-            found = self._check(f)
+            found = tolerant(self, f, lambda: self._check(f))
             if not found:
                 continue
             compares, payments = found
-            info = [f, " pays the caller for a value whose hash matches stored data; the value is visible "
+            info = [f, " pays whoever submits a value whose hash matches stored data; the value is visible "
                        "in the mempool and can be front-run. Check: "]
             for i, n in enumerate(compares):
                 info += ([", "] if i else []) + [n]
@@ -103,13 +108,19 @@ higher gas price: she is paid, Bob's transaction reverts."""
         seed = _seed_for(f)
 
         def hashed(ir, taint) -> set[str]:
-            if is_hash_call(ir) and any(_PARAM in sources_of(a, taint, seed) for a in ir.arguments):
-                return {_HASH}
-            return set()
+            if not is_hash_call(ir):
+                return set()
+            src: set[str] = set()
+            for a in ir.arguments:
+                src |= sources_of(a, taint, seed)
+            if _PARAM not in src:
+                return set()
+            return {_HASH} | {_HASHED_ARG + s[len(_ARG):] for s in src if s.startswith(_ARG)}
 
         # Storage is not a carrier: a state read is just "state", whatever the function writes to it.
         taint = forward_taint(f, seed=seed, extra=hashed, through=lambda ir: state_var_of(ir.lvalue) is None)
         compares = []
+        bound: set[str] = set()  # parameters the compared hash commits to
         for node in f.nodes:
             if not is_conditional(node):
                 continue
@@ -122,29 +133,35 @@ higher gas price: she is paid, Bob's transaction reverts."""
                     if _SENDER in left or _SENDER in right:
                         return None  # bound to the caller: commit-reveal
                     compares.append(node)
+                    bound |= {s[len(_HASHED_ARG):] for s in left | right if s.startswith(_HASHED_ARG)}
                     break
         if not compares:
             return None
+
+        def to_taker(v) -> bool:
+            """Paid to the caller, or to an address argument the hash does not commit to."""
+            src = sources_of(v, taint, seed)
+            return _SENDER in src or any(s.startswith(_ARG) and s[len(_ARG):] not in bound for s in src)
+
         payments = []
         for cond in compares:
             for node in dominated(cond, f):
-                if node not in payments and _pays_caller(node, taint, seed):
+                if node not in payments and _pays(node, to_taker):
                     payments.append(node)
         if not payments:
             return None
         return compares, sorted(payments, key=lambda n: n.node_id)
 
 
-def _pays_caller(node, taint, seed) -> bool:
-    def to_caller(v) -> bool:
-        return bool(sources_of(v, taint, seed) & {_SENDER, _PARAM})
-
-    if any(to_caller(dest) for _, dest in eth_payments(node)):
+def _pays(node, to_taker) -> bool:
+    if any(to_taker(dest) for _, dest in eth_payments(node)):
         return True
-    if any(any(to_caller(a) for a in args) for _, args in token_payments(node)):
-        return True
+    for ir, args in token_payments(node):
+        recipient = args[1] if str(ir.function_name) in ("transferFrom", "safeTransferFrom") else args[0]
+        if len(args) > 1 and to_taker(recipient):
+            return True
     for ir in node.irs:
         if isinstance(ir, InternalCall) and isinstance(ir.function, Function) and ir.function.can_send_eth() \
-                and any(to_caller(a) for a in ir.arguments):
+                and any(to_taker(a) for a in ir.arguments):
             return True
     return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 from slither.core.declarations import Modifier
 
 from . import DetectorClassification, OuroDetector
-from ._common import is_library_code, target_contracts
+from ._common import is_library_code, target_contracts, tolerant
 
 
 def _tx_origin_auth(node) -> bool:
@@ -51,7 +51,7 @@ The owner is lured into calling Eve's contract, which calls `withdrawAll(eve)`: 
                 if modifier.canonical_name in seen or is_library_code(modifier.contract_declarer):
                     continue
                 seen.add(modifier.canonical_name)
-                nodes = [n for n in modifier.nodes if _tx_origin_auth(n)]
+                nodes = tolerant(self, modifier, lambda: [n for n in modifier.nodes if _tx_origin_auth(n)], [])
                 if not nodes:
                     continue
                 users = sorted({

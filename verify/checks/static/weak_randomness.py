@@ -39,6 +39,7 @@ from ._common import (
     sends_eth,
     sources_of,
     target_contracts,
+    tolerant,
     writes_state,
 )
 
@@ -159,7 +160,9 @@ Eve's contract computes the same index in the same transaction and only calls `d
         seen: set[tuple[str, int]] = set()
         for contract in target_contracts(self.contracts):
             functions = [f for f in list(contract.functions) + list(contract.modifiers) if f.nodes]
-            taint = _ContractTaint(functions)
+            taint = tolerant(self, contract, lambda: _ContractTaint(functions))
+            if taint is None:
+                continue
             for f in functions:
                 if is_library_code(f.contract_declarer):
                     continue
@@ -167,7 +170,7 @@ Eve's contract computes the same index in the same transaction and only calls `d
                     key = (f.canonical_name, node.node_id)
                     if key in seen:
                         continue
-                    why = self._sink(f, node, taint)
+                    why = tolerant(self, node, lambda: self._sink(f, node, taint))
                     if why is None:
                         continue
                     seen.add(key)

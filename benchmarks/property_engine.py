@@ -1,0 +1,100 @@
+"""Property-engine throughput on a token, next to forge's invariant testing on the same token.
+
+    .venv/bin/python benchmarks/property_engine.py [--examples 300] [--depth 50]
+
+Both sides run random call sequences against benchmarks/contracts/BenchToken.sol in the same
+run. forge's figure is its own "calls" count over its own reported test time (compilation
+excluded). ouro's figures: transactions (sequence steps, what forge calls "calls") and all EVM
+message calls (transactions plus the view calls that observe state for the properties), over
+the wall time of the hypothesis search, shrinking included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from chains.anvil import foundry_executable  # noqa: E402
+from verify.checks import properties  # noqa: E402
+from verify.compile import Compiler, SolcJs  # noqa: E402
+from verify.dynamic.engine import _Search, DynamicOptions, targets_of  # noqa: E402
+from verify.dynamic.machine import build_machine, run_machine  # noqa: E402
+
+TOKEN = ROOT / "benchmarks" / "contracts" / "BenchToken.sol"
+
+
+def ouro(examples: int, depth: int) -> dict:
+    compiled = Compiler(install=False, evm_version="shanghai").compile_file(TOKEN)
+    target = targets_of(compiled)[0]
+    props = [cls() for cls in properties() if cls().applies(target)]
+    search = _Search(target, DynamicOptions())
+    search.start()
+    steps = {"n": 0}
+    machine = build_machine(search.session, props, search.fresh)
+    original = machine._run
+
+    def counting_run(self, step):
+        steps["n"] += 1
+        return original(self, step)
+
+    machine._run = counting_run
+    t0 = time.perf_counter()
+    violation = run_machine(machine, max_examples=examples, steps=depth, seed=1)
+    seconds = time.perf_counter() - t0
+    return {"transactions": steps["n"], "evm_calls": search.total_calls(), "seconds": seconds,
+            "violation": violation and str(violation)}
+
+
+def forge(runs: int, depth: int) -> dict:
+    shim = SolcJs().executable("0.8.37")
+    forge_bin = str(foundry_executable("forge"))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "src").mkdir()
+        (root / "test").mkdir()
+        shutil.copy(TOKEN, root / "src" / "BenchToken.sol")
+        shutil.copy(ROOT / "benchmarks" / "BenchTokenInvariants.t.sol", root / "test" / "BenchToken.t.sol")
+        (root / "foundry.toml").write_text(
+            f'[profile.default]\nsrc = "src"\ntest = "test"\nout = "out"\nlibs = []\n'
+            f"[invariant]\nruns = {runs}\ndepth = {depth}\n")
+        subprocess.run([forge_bin, "build", "--use", str(shim), "--offline"], cwd=root, check=True,
+                       capture_output=True)
+        t0 = time.perf_counter()
+        out = subprocess.run([forge_bin, "test", "--use", str(shim), "--offline"], cwd=root, capture_output=True,
+                             text=True)
+        wall = time.perf_counter() - t0
+    text = out.stdout + out.stderr
+    calls = int(re.search(r"calls: (\d+)", text).group(1))
+    m = re.search(r"finished in ([\d.]+)(m?s)", text)
+    seconds = float(m.group(1)) / (1000 if m.group(2) == "ms" else 1) if m else wall
+    return {"calls": calls, "seconds": seconds, "wall": wall}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--examples", type=int, default=300, help="ouro sequences (forge: runs)")
+    ap.add_argument("--depth", type=int, default=50, help="calls per sequence")
+    a = ap.parse_args()
+    o = ouro(a.examples, a.depth)
+    f = forge(a.examples, a.depth)
+    o_tx, o_calls, f_calls = o["transactions"] / o["seconds"], o["evm_calls"] / o["seconds"], f["calls"] / f["seconds"]
+    print(f"{'engine':<34}{'count':>10}{'seconds':>10}{'per second':>13}")
+    print(f"{'ouro transactions':<34}{o['transactions']:>10}{o['seconds']:>10.2f}{o_tx:>13,.0f}")
+    print(f"{'ouro EVM message calls':<34}{o['evm_calls']:>10}{o['seconds']:>10.2f}{o_calls:>13,.0f}")
+    print(f"{'forge invariant calls':<34}{f['calls']:>10}{f['seconds']:>10.2f}{f_calls:>13,.0f}")
+    print(f"ratio ouro/forge: transactions {o_tx / f_calls:.2f}, EVM message calls {o_calls / f_calls:.2f}")
+    if o["violation"]:
+        print(f"(ouro found: {o['violation']})")
+
+
+if __name__ == "__main__":
+    main()
