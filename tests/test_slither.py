@@ -24,7 +24,7 @@ def test_slither_api_finds_the_planted_flaw(compiler, fixtures_dir, name, versio
     assert run.version == version
     assert run.detectors_run >= len(all_detector_classes()) > 90
     assert contract in run.contracts
-    hits = [finding_from_slither(r, run.file) for r in run.results if r["check"] == check]
+    hits = [finding_from_slither(r).to_dict() for r in run.results if r["check"] == check]
     assert hits, f"{check} not reported; got {run.by_check()}"
     f = hits[0]
     assert (f["contract"], f["function"], f["lines"]) == (contract, function, lines)

@@ -69,8 +69,26 @@ def _engine_compile(path: str, version: str):
 
 
 def _function_lines(source: str, name: str) -> list[int]:
-    m = re.search(rf"\bfunction\s+{re.escape(name)}\s*\(", source)
-    return [source.count("\n", 0, m.start()) + 1] if m else []
+    """Lines of the body of function ``name`` (receive/fallback for plain ETH transfers)."""
+    if name == "<receive>":
+        pattern = r"\b(receive|fallback)\s*\(|\bfunction\s*\("
+    else:
+        pattern = rf"\bfunction\s+{re.escape(name)}\s*\("
+    m = re.search(pattern, source)
+    if not m:
+        return []
+    start = source.find("{", m.end())
+    if start < 0:
+        return []
+    depth, i = 0, start
+    while i < len(source):
+        depth += {"{": 1, "}": -1}.get(source[i], 0)
+        if depth == 0:
+            break
+        i += 1
+    first, last = source.count("\n", 0, start) + 1, source.count("\n", 0, i) + 1
+    body = list(range(first + 1, last)) or [first]
+    return body
 
 
 class _Search:

@@ -10,6 +10,8 @@ it refuses ETH. After every step each active property judges the step. A violati
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, Verbosity, settings as Settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
@@ -20,9 +22,11 @@ from .strategies import ETH_VALUES, for_type
 
 __all__ = ["PropertyViolation", "build_machine", "run_machine"]
 
-ACTOR_WEIGHTS = ["deployer", "alice", "bob", "attacker", "attacker_contract", "attacker_contract",
+ACTOR_WEIGHTS = ["deployer", "deployer", "alice", "bob", "attacker", "attacker_contract", "attacker_contract",
                  "attacker_contract"]
 WARPS = [60, 3600, 86400, 7 * 86400, 31 * 86400, 366 * 86400]
+ROLE_LIKE = re.compile(r"(own|admin|role|grant|auth|operator|minter|manag|guard|allow|approv|whitelist|regist|"
+                       r"member|control|delegat|upgrade|init|set|add|govern|pause|signer|keeper|config)", re.I)
 
 
 class PropertyViolation(AssertionError):
@@ -61,10 +65,14 @@ def build_machine(session_factory, properties: list[Property], fresh_factory):
         def _draw_call(self, data, actor: str):
             fn = data.draw(st.sampled_from(self.functions), label="function")
             known = _known_values(self.session, self.ctx)
-            addrs = self.honest_addresses if actor in HONEST else self.all_addresses
+            # Honest actors never hand the attacker team a role; they may pay it, send it tokens, etc.
+            addrs = self.honest_addresses if actor in HONEST and ROLE_LIKE.search(fn.name) else self.all_addresses
             args = [data.draw(for_type(t, addrs, known), label=f"arg{i}") for i, t in enumerate(fn.types)]
-            value = data.draw(st.sampled_from(sorted(set(ETH_VALUES + [k for k in known if k <= 10**20])))) \
-                if fn.payable else 0
+            value = 0
+            if fn.payable:
+                amounts = [k for k in known if 0 < k <= 10**21]
+                outbid = [max(amounts) * 2 + 1] if amounts else []  # beat the biggest amount seen so far
+                value = data.draw(st.sampled_from(sorted(set(ETH_VALUES + amounts + outbid))), label="value")
             return fn, args, value
 
         @rule(data=st.data())
@@ -82,7 +90,7 @@ def build_machine(session_factory, properties: list[Property], fresh_factory):
                     rfn, rargs, rvalue = self._draw_call(data, actor)
                     depth = data.draw(st.integers(1, 3), label="depth")
                     step.reenter = {"function": rfn.signature, "args": rargs, "value": rvalue, "depth": depth}
-                step.reject_eth = data.draw(st.sampled_from([False, False, True]), label="reject ETH")
+                step.reject_eth = data.draw(st.booleans(), label="reject ETH")
                 if data.draw(st.sampled_from([None, None, None, "deployer"]), label="origin"):
                     step.origin = "deployer"
             self._run(step)

@@ -245,6 +245,10 @@ class Session:
             for g in t.credit_getters
         ]
         self._owner_calls = [(g.name, g.selector) for g in t.owner_getters]
+        self._account_calls = [
+            (g.name, [(r, g.selector + encode(["address"], [self._roles[r]])) for r in HONEST + TEAM])
+            for g in t.account_getters
+        ]
         self._scalar_calls = [(g.name, g.selector) for g in t.scalar_getters]
 
     def observe(self, with_counters: bool = False) -> Observation:
@@ -268,6 +272,11 @@ class Session:
             out = ex.static(addr, data)
             if out and len(out) >= 32:
                 scalars[name] = int.from_bytes(out[:32], "big")
+        for name, calls in self._account_calls:
+            for r, data in calls:
+                out = ex.static(addr, data)
+                if out and len(out) >= 32:
+                    scalars[f"{name}({r})"] = int.from_bytes(out[:32], "big")
         obs = Observation(eth, credits, owners, scalars, len(ex.code(addr)), ex.storage_at(addr, EIP1967_IMPL))
         if with_counters:
             for attr, name in (("reentered", "reentered"), ("reentry_failures", "reentryFailures")):

@@ -17,7 +17,8 @@ __all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError"]
 
 OWNER_LIKE = re.compile(r"^(owner|admin|governor|governance|authority|controller|minter|operator|manager|"
                         r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury)$", re.I)
-CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|amount|fund|refund|reward)", re.I)
+CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|amount|fund|refund|reward|"
+                         r"prize|payout|winning|due)", re.I)
 
 
 def abi_type(param: dict[str, Any]) -> str:
@@ -133,6 +134,11 @@ class Target:
     def credit_getters(self) -> list[AbiFunction]:
         """address -> uint views that look like per-account credits (balances, deposits, ...)."""
         return [f for f in self._views(["address"], "uint256") if CREDIT_LIKE.search(f.name)]
+
+    @property
+    def account_getters(self) -> list[AbiFunction]:
+        """Every address -> uint256 view (credits, lock times, nonces, ...)."""
+        return [f for f in self._views(["address"], "uint256") if f not in self.credit_getters]
 
     @property
     def scalar_getters(self) -> list[AbiFunction]:

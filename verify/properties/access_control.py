@@ -29,15 +29,18 @@ class AccessControl(Property):
             return f"attacker called {fn} and destroyed the contract (code erased, {fmt_eth(b.eth['target'])} sent away)"
         if a.implementation != b.implementation:
             return f"attacker called {fn} and changed the EIP-1967 implementation slot"
-        if step.value == 0 and "totalSupply" in a.scalars and a.scalars["totalSupply"] > b.scalars.get("totalSupply", 0):
-            return (f"attacker called {fn} without paying and minted "
-                    f"{a.scalars['totalSupply'] - b.scalars.get('totalSupply', 0)} token units")
+        minted = a.scalars.get("totalSupply", 0) - b.scalars.get("totalSupply", 0)
+        chosen = {x for x in step.args if isinstance(x, int) and not isinstance(x, bool)}
+        if step.value == 0 and 0 < minted < 2**200 and (minted in chosen or minted >= 10**18):
+            # the attacker chose the amount (a fixed free claim per address is a design, not a hole)
+            return f"attacker called {fn} without paying and minted {minted} token units of its choosing"
         if outcome.after.reentered:
             return None  # the re-entrancy property judges re-entrant drains
         gained = a.team_eth() - b.team_eth()
         paid_in = sum(s.value for s, _ in ctx.steps if s.actor in ("attacker", "attacker_contract"))
         took = b.eth["target"] - a.eth["target"]
-        if gained > 0 and took > 0 and paid_in == 0 and not ctx.session.target.is_erc20:
+        claims_used = b.team_claims() - a.team_claims()  # the team cashing in what it was owed
+        if gained > 0 and took > 0 and paid_in == 0 and gained > claims_used and not ctx.session.target.is_erc20:
             return (f"attacker called {fn} and took {fmt_eth(min(gained, took))} out of the contract "
                     f"without ever paying anything in")
         for getter in a.credits:

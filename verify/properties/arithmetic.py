@@ -1,4 +1,5 @@
-"""Wrap-around: a balance, supply or counter jumps to an astronomically large value."""
+"""Wrap-around: a value moves exactly as an overflowing addition or underflowing subtraction
+of an argument would, or a balance/supply/counter jumps to an astronomically large value."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import re
 
 from .base import Property, RunContext
 
+MOD = 2**256
 HUGE, SMALL = 2**200, 2**128
 AMOUNT_LIKE = re.compile(r"(total|supply|count|balance|deposit|reserve|debt|stake|shares|amount|pool)", re.I)
 
@@ -20,11 +22,24 @@ def _ints(v):
             yield from _ints(x)
 
 
-def _big_input(step) -> bool:
-    vals = list(_ints(step.args)) + [step.value]
+def _inputs(step) -> list[int]:
+    vals = list(_ints(step.args)) + ([step.value] if step.value else [])
     if step.reenter:
         vals += list(_ints(step.reenter["args"]))
-    return any(abs(v) >= SMALL for v in vals)
+    return [v for v in vals if v > 0]
+
+
+def _wrapped(old: int, new: int, inputs: list[int]) -> str | None:
+    for a in inputs:
+        if new in (old + a, old - a):
+            continue  # exactly what an unwrapped addition or subtraction gives
+        if old + a >= MOD and new == (old + a) % MOD:
+            return f"overflowed: {old} + {a} wrapped to {new}"
+        if a > old and new == (old - a) % MOD:
+            return f"underflowed: {old} - {a} wrapped to {new}"
+    if new >= HUGE and old < SMALL and not any(a >= SMALL for a in inputs):
+        return f"jumped from {old} to {new}"
+    return None
 
 
 class ArithmeticWrap(Property):
@@ -34,20 +49,20 @@ class ArithmeticWrap(Property):
     COVERS = ("ouro-arithmetic",)
 
     def check(self, ctx: RunContext, step, outcome):
-        if not outcome.ok or _big_input(step):
-            return None  # a huge value passed in is not a wrap-around
+        if not outcome.ok or step.actor == "warp":
+            return None
         b, a = outcome.before, outcome.after
+        inputs = _inputs(step)
         for getter, per in a.credits.items():
             for role, v in per.items():
                 old = b.credits.get(getter, {}).get(role, 0)
-                if v >= HUGE and old < SMALL:
-                    return f"{step.actor} called {step.function}: {getter}({role}) wrapped from {old} to {v}"
-                if old >= HUGE and v < SMALL and v < old:
-                    return f"{step.actor} called {step.function}: {getter}({role}) wrapped from {old} to {v}"
+                if v != old and (how := _wrapped(old, v, inputs)):
+                    return f"{step.actor} called {step.function}: {getter}({role}) {how}"
         for name, v in a.scalars.items():
-            if not AMOUNT_LIKE.search(name):
-                continue  # seeds, hashes and packed values are legitimately huge
             old = b.scalars.get(name, 0)
-            if v >= HUGE and old < SMALL:
-                return f"{step.actor} called {step.function}: {name}() wrapped from {old} to {v}"
+            if v == old:
+                continue
+            how = _wrapped(old, v, inputs)
+            if how and (AMOUNT_LIKE.search(name) or not how.startswith("jumped")):
+                return f"{step.actor} called {step.function}: {name} {how}"
         return None

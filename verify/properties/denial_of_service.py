@@ -20,6 +20,9 @@ class DenialOfService(Property):
     def check(self, ctx: RunContext, step, outcome):
         if outcome.ok or step.actor not in HONEST:
             return None
+        team = {ctx.session.actors.attacker, ctx.session.actors.attacker_contract}
+        if any(isinstance(a, str) and a in team for a in step.args):
+            return None  # the honest actor chose to pay the attacker; that failing hurts only the attacker
         refusing = [s for s, _ in ctx.steps if s.actor == "attacker_contract"]
         if not refusing or not refusing[-1].reject_eth:
             return None

@@ -1,11 +1,18 @@
 """Re-entrancy, confirmed only by a real drain: the attacker team ends with more than it paid
-in (ETH, plus ETH credits it holds in the contract, or tokens), and the same sequence without
-re-entry leaves it with less."""
+in, and the same sequence without re-entry leaves it with less. "More" is measured as ETH plus
+the ETH credits the contract records for the team, or, for token-like contracts, as the team's
+token balance (balanceOf & co.) and its ETH separately."""
 
 from __future__ import annotations
 
 from ._helpers import fmt_eth, without_reentry
 from .base import Property, RunContext
+
+
+def _measures(target, obs) -> dict[str, int]:
+    if target.holds_eth_credits:
+        return {"eth": obs.team_eth() + obs.team_claims()}
+    return {"eth": obs.team_eth(), "tokens": obs.team_claims()}
 
 
 class Reentrancy(Property):
@@ -19,24 +26,17 @@ class Reentrancy(Property):
         if not any(s.reenter and o.after.reentered > 0 for s, o in ctx.steps):
             return None
         target = ctx.session.target
-        value = self._value(target, outcome.after)
-        start = self._value(target, ctx.initial)
-        if value <= start:
+        now, start = _measures(target, outcome.after), _measures(target, ctx.initial)
+        if not any(now[k] > start[k] for k in now):
             return None
         variant = ctx.replay_variant(without_reentry([s for s, _ in ctx.steps]))
         if variant is None:
             return None
-        plain = self._value(target, variant[1][-1].after)
-        if value <= plain:
-            return None
-        unit = fmt_eth if not target.is_erc20 and not target.is_erc721 else (lambda v: f"{v} token units")
-        return (f"attacker contract re-entered and ended {unit(value - start)} richer than it started "
-                f"(without re-entry: {unit(plain - start)}); the contract now holds "
-                f"{fmt_eth(outcome.after.eth['target'])}")
-
-    @staticmethod
-    def _value(target, obs) -> int:
-        if target.is_erc20 or target.is_erc721:
-            per = obs.credits.get("balanceOf", {})
-            return per.get("attacker", 0) + per.get("attacker_contract", 0)
-        return obs.team_eth() + (obs.team_claims() if target.holds_eth_credits else 0)
+        plain = _measures(target, variant[1][-1].after)
+        for k in now:
+            if now[k] > start[k] and now[k] > plain[k]:
+                fmt = fmt_eth if k == "eth" else (lambda v: f"{v} token units")
+                return (f"attacker contract re-entered and ended {fmt(now[k] - start[k])} richer than it started "
+                        f"(without re-entry: {fmt(plain[k] - start[k])}); the contract now holds "
+                        f"{fmt_eth(outcome.after.eth['target'])}")
+        return None

@@ -17,7 +17,7 @@ class UncheckedCall(Property):
         return target.holds_eth_credits or target.accepts_eth
 
     def check(self, ctx: RunContext, step, outcome):
-        if not (outcome.ok and step.actor == "attacker_contract" and step.reject_eth):
+        if not (outcome.ok and step.actor == "attacker_contract" and step.reject_eth and step.value == 0):
             return None
         b, a = outcome.before, outcome.after
         if a.eth["target"] < b.eth["target"] + step.value:

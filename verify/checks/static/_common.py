@@ -13,7 +13,7 @@ from pathlib import PurePath
 
 from slither.core.cfg.node import Node, NodeType
 from slither.core.declarations import Contract, Function
-from slither.core.declarations.solidity_variables import SolidityVariable, SolidityVariableComposed
+from slither.core.declarations.solidity_variables import SolidityVariableComposed
 from slither.core.variables.state_variable import StateVariable
 from slither.slithir.operations import (
     Assignment,
@@ -76,7 +76,8 @@ def target_contracts(contracts: Iterable[Contract]) -> list[Contract]:
 def functions_of(contracts: Iterable[Contract], modifiers: bool = False) -> Iterator[tuple[Contract, Function]]:
     """Each (most derived contract, function) once per declared function (inherited ones included)."""
     seen: set[str] = set()
-    for c in target_contracts(contracts):
+    # Most derived first, so an inherited function is analysed with its full contract around it.
+    for c in sorted(target_contracts(contracts), key=lambda c: -len(c.inheritance)):
         pool = list(c.functions) + (list(c.modifiers) if modifiers else [])
         for f in pool:
             if f.is_shadowed or not f.nodes:
@@ -241,10 +242,6 @@ def sends_eth(node: Node) -> bool:
 
 def is_hash_call(ir: Operation) -> bool:
     return isinstance(ir, SolidityCall) and ir.function.name in HASH_FUNCTIONS
-
-
-def is_solidity_var(v: object, *names: str) -> bool:
-    return isinstance(v, SolidityVariable) and v.name in names
 
 
 def state_var_of(v: object) -> StateVariable | None:

@@ -12,11 +12,12 @@ Reported sinks:
   data or is a blockhash, when the check guards a state write or an ETH payment
   (``if (guess == uint(blockhash(block.number - 1))) pay()``).
 
-Plain comparisons with block data (``block.timestamp > deadline``) are deadlines, not
-randomness, and are left to ``timestamp``/``ouro-time-manipulation``. Slither's ``weak-prng``
-only follows ``block.timestamp``/``now``/``blockhash`` into a modulo inside one function; this
-check also covers the other block fields, stored seeds and hashed comparisons, and may report
-the same line as ``weak-prng``.
+Plain comparisons with block data (``block.timestamp > deadline``) are deadlines, and a raw
+timestamp modulo a constant period of an hour or more (``block.timestamp % 1 weeks``) is calendar
+rounding: neither is randomness (deadlines are left to ``timestamp``/``ouro-time-manipulation``).
+Slither's ``weak-prng`` only follows ``block.timestamp``/``now``/``blockhash`` into a modulo
+inside one function; this check also covers the other block fields, stored seeds, internal
+helpers and hashed comparisons, and may report the same line as ``weak-prng``.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from slither.core.declarations import Function
 from slither.core.declarations.solidity_variables import SolidityVariable
 from slither.core.variables.state_variable import StateVariable
 from slither.slithir.operations import Binary, BinaryType, InternalCall, SolidityCall
+from slither.slithir.variables import Constant
 
 from . import DetectorClassification, OuroDetector
 from ._common import (
@@ -52,6 +54,13 @@ BLOCKHASH = frozenset({"blockhash(uint256)", "block.blockhash(uint256)"})
 
 def _is_blockhash(ir) -> bool:
     return isinstance(ir, SolidityCall) and ir.function.name in BLOCKHASH
+
+
+def _calendar_math(f: Function, ir: Binary, sources: set[str], taint: "_ContractTaint") -> bool:
+    """``block.timestamp % 1 weeks``: rounding time to a period of an hour or more, not a draw."""
+    period = ir.variable_right
+    return sources <= {"block.timestamp", "now"} and not taint.hashed_of(f, ir.variable_left) \
+        and isinstance(period, Constant) and isinstance(period.value, int) and period.value >= 3600
 
 
 class _ContractTaint:
@@ -185,7 +194,7 @@ Eve's contract computes the same index in the same transaction and only calls `d
         for ir in node.irs:
             if isinstance(ir, Binary) and ir.type == BinaryType.MODULO:
                 src = taint.raw_of(f, ir.variable_left)
-                if src:
+                if src and not _calendar_math(f, ir, src, taint):
                     return "modulo", src
         if not is_conditional(node):
             return None
