@@ -46,7 +46,8 @@ def test_verify_json_follows_the_findings_contract(ouro_env, tmp_path):
     f = reent[0]
     assert (f["category"], f["severity"], f["source"], f["contract"], f["function"], f["lines"]) == (
         "reentrancy", "high", "slither", "EtherBank", "withdraw", [14, 15])
-    assert f["confirmed"] is None and len(f["id"]) == 16
+    assert f["confirmed"] is True and len(f["id"]) == 16  # the property engine reproduced it
+    assert f["evidence"]["replay"]["reproduced"] is True
     assert bad["status"] == "compile-error" and "bad_syntax.sol:7:9: ParserError" in bad["error"]
     assert not list(tmp_path.glob("*.part"))
 

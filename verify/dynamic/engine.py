@@ -155,6 +155,7 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
     try:
         for target in targets_of(engine_build):
             for attempt in range(3):
+                restarts_before = chain.restarts if chain is not None else 0
                 try:
                     _search_target(target, opts, chain, source, compiled, report)
                     break
@@ -162,7 +163,9 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
                     report.errors.append(f"{target.name}: {exc}; dynamic checks skipped")
                     break
                 except Exception as exc:  # noqa: BLE001 - a node that died mid-run: restart, search again
-                    if chain is None or attempt == 2 or not _node_died(chain):
+                    # the node may already have been restarted by the RPC layer (ChainRestarted)
+                    died = chain is not None and (chain.restarts > restarts_before or _node_died(chain))
+                    if not died or attempt == 2:
                         report.errors.append(f"{target.name}: dynamic engine failed: {type(exc).__name__}: {exc}")
                         break
                     report.errors.append(f"{target.name}: {chain.name} died during the search; restarted "
