@@ -95,6 +95,16 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
                 table.add_row(f["severity"], f["category"], f["check"], escape(where),
                               ",".join(map(str, f["lines"][:8])), conf)
             console.print(table)
+            for f in shown:
+                ev = f.get("evidence") or {}
+                if f["confirmed"] and ev.get("trace"):
+                    replay = ev.get("replay") or {}
+                    where = (f"replayed on {replay['chain']}: {'reproduced' if replay.get('reproduced') else 'NOT reproduced'}"
+                             if replay.get("tx_hashes") else "in-process only")
+                    console.print(f"  [bold]{escape(f['check'])}[/] evidence ({where}):", markup=True)
+                    for line in ev["trace"]:
+                        console.print(f"    {escape(line)}", markup=True)
+                    console.print(f"    => {escape(ev.get('detail', ''))}", markup=True)
         hidden = len(r["findings"]) - len(shown)
         if r["status"] == "ok":
             console.print(f"  {len(shown)} finding(s) at low or above" + (f", {hidden} informational" if hidden else ""))
