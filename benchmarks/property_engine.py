@@ -39,7 +39,7 @@ def ouro(examples: int, depth: int) -> dict:
     search = _Search(target, DynamicOptions())
     search.start()
     steps = {"n": 0}
-    machine = build_machine(search.session, props, search.fresh)
+    machine = build_machine(target, search.session, props, search.fresh)
     original = machine._run
 
     def counting_run(self, step):

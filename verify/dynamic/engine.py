@@ -191,7 +191,7 @@ def _search_target(target: Target, opts: DynamicOptions, chain, source: str, com
     found = []
     active = list(props)
     while active and target.mutating:
-        machine = build_machine(search.session, active, search.fresh)
+        machine = build_machine(target, search.session, active, search.fresh)
         v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
         if v is None:
             break

@@ -25,6 +25,12 @@ __all__ = ["PropertyViolation", "build_machine", "run_machine"]
 ACTOR_WEIGHTS = ["deployer", "deployer", "alice", "bob", "attacker", "attacker_contract", "attacker_contract",
                  "attacker_contract"]
 WARPS = [60, 3600, 86400, 7 * 86400, 31 * 86400, 366 * 86400]
+WARP_CHOICE = st.sampled_from(WARPS)
+DEPTHS = st.integers(1, 3)
+# (re-enter?, refuse ETH?, invoked by) for a call through the attacker contract
+ATTACK_MODES = st.sampled_from([(False, False, None), (True, False, None), (True, False, None), (False, True, None),
+                                (True, True, None), (False, True, None), (False, False, "deployer"),
+                                (True, False, "deployer")])
 ROLE_LIKE = re.compile(r"(own|admin|role|grant|auth|operator|minter|manag|guard|allow|approv|whitelist|regist|"
                        r"member|control|delegat|upgrade|init|set|add|govern|pause|signer|keeper|config)", re.I)
 
@@ -48,8 +54,16 @@ def _known_values(session: Session, ctx: RunContext) -> list[int]:
     return sorted(vals)[:24]
 
 
-def build_machine(session_factory, properties: list[Property], fresh_factory):
+def build_machine(target, session_factory, properties: list[Property], fresh_factory):
     """A RuleBasedStateMachine class bound to one target and the active properties."""
+
+    functions = target.mutating
+    choices = function_choice = None
+    if functions:
+        # one draw picks who calls what (a warp is one of the choices, about 1 in 16)
+        pairs = [(a, f) for a in ACTOR_WEIGHTS for f in functions]
+        choices = st.sampled_from(pairs + [("warp", None)] * max(1, len(pairs) // 15))
+        function_choice = st.sampled_from(functions)
 
     class ContractMachine(RuleBasedStateMachine):
         def __init__(self):
@@ -62,8 +76,10 @@ def build_machine(session_factory, properties: list[Property], fresh_factory):
             self.honest_addresses = [roles[r] for r in HONEST] + [roles["target"]]
             self.all_addresses = list(roles.values())
 
-        def _draw_call(self, data, actor: str):
-            fn = data.draw(st.sampled_from(self.functions), label="function")
+            self.choices, self.function_choice = choices, function_choice
+
+        def _draw_call(self, data, actor: str, fn=None):
+            fn = fn or data.draw(self.function_choice, label="function")
             known = _known_values(self.session, self.ctx)
             # Honest actors never hand the attacker team a role; they may pay it, send it tokens, etc.
             addrs = self.honest_addresses if actor in HONEST and ROLE_LIKE.search(fn.name) else self.all_addresses
@@ -79,20 +95,18 @@ def build_machine(session_factory, properties: list[Property], fresh_factory):
         def transact(self, data):
             if not self.functions:
                 return
-            actor = data.draw(st.sampled_from(ACTOR_WEIGHTS), label="actor")
-            if actor == "deployer" and data.draw(st.integers(0, 3), label="warp?") == 0:
-                self._run(Step("warp", seconds=data.draw(st.sampled_from(WARPS), label="seconds")))
+            actor, fn = data.draw(self.choices, label="actor, function")
+            if actor == "warp":
+                self._run(Step("warp", seconds=data.draw(WARP_CHOICE, label="seconds")))
                 return
-            fn, args, value = self._draw_call(data, actor)
+            fn, args, value = self._draw_call(data, actor, fn)
             step = Step(actor, fn.signature, args, value)
             if actor == "attacker_contract":
-                if data.draw(st.booleans(), label="re-enter"):
+                reenter, step.reject_eth, step.origin = data.draw(ATTACK_MODES, label="attack mode")
+                if reenter:
                     rfn, rargs, rvalue = self._draw_call(data, actor)
-                    depth = data.draw(st.integers(1, 3), label="depth")
+                    depth = data.draw(DEPTHS, label="depth")
                     step.reenter = {"function": rfn.signature, "args": rargs, "value": rvalue, "depth": depth}
-                step.reject_eth = data.draw(st.booleans(), label="reject ETH")
-                if data.draw(st.sampled_from([None, None, None, "deployer"]), label="origin"):
-                    step.origin = "deployer"
             self._run(step)
 
         def _run(self, step: Step):

@@ -39,8 +39,8 @@ class AccessControl(Property):
         gained = a.team_eth() - b.team_eth()
         paid_in = sum(s.value for s, _ in ctx.steps if s.actor in ("attacker", "attacker_contract"))
         took = b.eth["target"] - a.eth["target"]
-        claims_used = b.team_claims() - a.team_claims()  # the team cashing in what it was owed
-        if gained > 0 and took > 0 and paid_in == 0 and gained > claims_used and not ctx.session.target.is_erc20:
+        owed = b.team_claims()  # the team cashing in what the contract says it is owed (any unit)
+        if gained > 0 and took > 0 and paid_in == 0 and owed == 0 and not ctx.session.target.is_erc20:
             return (f"attacker called {fn} and took {fmt_eth(min(gained, took))} out of the contract "
                     f"without ever paying anything in")
         for getter in a.credits:
