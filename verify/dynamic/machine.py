@@ -18,7 +18,7 @@ from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_a
 from verify.properties.base import Property, RunContext
 
 from .session import HONEST, Session, Step
-from .strategies import ETH_VALUES, for_type
+from .strategies import draw_eth, draw_value
 
 __all__ = ["PropertyViolation", "build_machine", "run_machine"]
 
@@ -73,8 +73,8 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
             target = self.session.target
             self.functions = target.mutating
             roles = self.session.roles()
-            self.honest_addresses = [roles[r] for r in HONEST] + [roles["target"]]
-            self.all_addresses = list(roles.values())
+            self.honest_addresses = tuple([roles[r] for r in HONEST] + [roles["target"]])
+            self.all_addresses = tuple(roles.values())
 
             self.choices, self.function_choice = choices, function_choice
 
@@ -83,12 +83,8 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
             known = _known_values(self.session, self.ctx)
             # Honest actors never hand the attacker team a role; they may pay it, send it tokens, etc.
             addrs = self.honest_addresses if actor in HONEST and ROLE_LIKE.search(fn.name) else self.all_addresses
-            args = [data.draw(for_type(t, addrs, known), label=f"arg{i}") for i, t in enumerate(fn.types)]
-            value = 0
-            if fn.payable:
-                amounts = [k for k in known if 0 < k <= 10**21]
-                outbid = [max(amounts) * 2 + 1] if amounts else []  # beat the biggest amount seen so far
-                value = data.draw(st.sampled_from(sorted(set(ETH_VALUES + amounts + outbid))), label="value")
+            args = [draw_value(data, t, addrs, known, f"arg{i}") for i, t in enumerate(fn.types)]
+            value = draw_eth(data, known) if fn.payable else 0
             return fn, args, value
 
         @rule(data=st.data())

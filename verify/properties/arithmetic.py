@@ -30,9 +30,9 @@ def _inputs(step) -> list[int]:
 
 
 def _wrapped(old: int, new: int, inputs: list[int]) -> str | None:
+    if {new - old, old - new} & set(inputs):
+        return None  # exactly what an unwrapped addition or subtraction of an input gives
     for a in inputs:
-        if new in (old + a, old - a):
-            continue  # exactly what an unwrapped addition or subtraction gives
         if old + a >= MOD and new == (old + a) % MOD:
             return f"overflowed: {old} + {a} wrapped to {new}"
         if a > old and new == (old - a) % MOD:
