@@ -59,7 +59,8 @@ def draw_value(data, t: str, addresses: tuple[str, ...], known: list[int], label
     """One ABI value; integers sometimes reuse a value seen earlier in the sequence."""
     if known and t.startswith(("uint", "int")) and "[" not in t and data.draw(_USE_KNOWN, label=f"{label} reuse"):
         bits = int(re.sub(r"^u?int", "", t) or 256)
-        candidates = [k for k in known if 0 <= k < 2**bits] if t.startswith("uint") else known
+        lo, hi = (0, 2**bits) if t.startswith("uint") else (-(2 ** (bits - 1)), 2 ** (bits - 1))
+        candidates = [k for k in known if lo <= k < hi]
         if candidates:
             return candidates[data.draw(_KNOWN_INDEX, label=f"{label} index") % len(candidates)]
     return data.draw(_static(t, addresses), label=label)

@@ -70,8 +70,8 @@ def run_slither(path: str | Path, compiler: Compiler | None = None, version: str
     from slither import Slither
 
     sink = io.StringIO()
-    logging.getLogger("Slither").setLevel(logging.ERROR)
-    logging.getLogger("CryticCompile").setLevel(logging.ERROR)
+    for name in ("Slither", "SlitherSolcParsing", "CryticCompile", "Detectors", "Printers"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     try:
         with redirect_stdout(sink), redirect_stderr(sink):
             sl = Slither(
