@@ -1,17 +1,13 @@
 """The property engine on real contracts: in-process search, shrinking, Anvil replay, evidence."""
 
 import json
-import os
-import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import psutil
 import pytest
 
-from verify.compile import Compiler
 from verify.dynamic.engine import DynamicOptions, run_dynamic
 from verify.pipeline import VerifyOptions, verify_file
 

@@ -41,7 +41,7 @@ class PropertyViolation(AssertionError):
         self.prop, self.message, self.steps, self.outcomes = prop, message, steps, outcomes
 
 
-def _known_values(session: Session, ctx: RunContext) -> list[int]:
+def _known_values(ctx: RunContext) -> list[int]:
     vals = {0, 1}
     for s, o in ctx.steps[-8:]:
         if s.value:
@@ -80,7 +80,7 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
 
         def _draw_call(self, data, actor: str, fn=None):
             fn = fn or data.draw(self.function_choice, label="function")
-            known = _known_values(self.session, self.ctx)
+            known = _known_values(self.ctx)
             # Honest actors never hand the attacker team a role; they may pay it, send it tokens, etc.
             addrs = self.honest_addresses if actor in HONEST and ROLE_LIKE.search(fn.name) else self.all_addresses
             args = [draw_value(data, t, addrs, known, f"arg{i}") for i, t in enumerate(fn.types)]

@@ -14,7 +14,7 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 from chains import DEFAULT_MNEMONIC
 
 from .abi_fast import encode as fast_encode
-from .executor import CallResult, Executor
+from .executor import CallResult, Executor, decode_revert
 from .target import Target
 
 __all__ = ["Actors", "Observation", "Session", "Step", "StepOutcome", "attacker_artifact"]
@@ -231,12 +231,6 @@ class Session:
     def roles(self) -> dict[str, str]:
         return self._roles
 
-    def view_uint(self, selector: bytes, args: bytes = b"") -> int | None:
-        out = self.ex.static(self.address, selector + args)
-        if not out or len(out) < 32:
-            return None
-        return int.from_bytes(out[:32], "big")
-
     def _prepare_observation(self) -> None:
         self._roles = {**self.actors.roles(), "target": self.address}
         t = self.target
@@ -323,8 +317,6 @@ class Session:
                 inner_ok, inner_ret = decode(["bool", "bytes"], res.output)
                 ok = bool(inner_ok)
                 if not ok:
-                    from .executor import decode_revert
-
                     err = decode_revert(inner_ret)
             after = self.observe(with_counters=True)
             return StepOutcome(ok, err, before, after, res.tx_hash)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import inspect
 import io
 import logging
-import os
 import traceback
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass, field
