@@ -7,6 +7,9 @@ run. forge's figure is its own "calls" count over its own reported test time (co
 excluded). ouro's figures: transactions (sequence steps, what forge calls "calls") and all EVM
 message calls (transactions plus the view calls that observe state for the properties), over
 the wall time of the hypothesis search, shrinking included.
+
+A third line is the ceiling: a hypothesis RuleBasedStateMachine whose only rule draws one value
+and does nothing else. No engine that runs one transaction per hypothesis step can beat it.
 """
 
 from __future__ import annotations
@@ -54,6 +57,27 @@ def ouro(examples: int, depth: int) -> dict:
             "violation": violation and str(violation)}
 
 
+def hypothesis_ceiling(examples: int, depth: int) -> dict:
+    """Steps/s of an empty stateful rule: the most any one-transaction-per-step engine can reach."""
+    from hypothesis import HealthCheck, Verbosity, settings, strategies as st
+    from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
+
+    count = {"n": 0}
+    blob = st.binary(min_size=24, max_size=24)
+
+    class Empty(RuleBasedStateMachine):
+        @rule(data=st.data())
+        def step(self, data):
+            count["n"] += 1
+            data.draw(blob)
+
+    t0 = time.perf_counter()
+    run_state_machine_as_test(Empty, settings=settings(
+        max_examples=examples, stateful_step_count=depth, deadline=None, database=None,
+        suppress_health_check=list(HealthCheck), verbosity=Verbosity.quiet))
+    return {"steps": count["n"], "seconds": time.perf_counter() - t0}
+
+
 def forge(runs: int, depth: int) -> dict:
     shim = SolcJs().executable("0.8.37")
     forge_bin = str(foundry_executable("forge"))
@@ -86,11 +110,14 @@ def main() -> None:
     a = ap.parse_args()
     o = ouro(a.examples, a.depth)
     f = forge(a.examples, a.depth)
+    h = hypothesis_ceiling(a.examples, a.depth)
     o_tx, o_calls, f_calls = o["transactions"] / o["seconds"], o["evm_calls"] / o["seconds"], f["calls"] / f["seconds"]
     print(f"{'engine':<34}{'count':>10}{'seconds':>10}{'per second':>13}")
     print(f"{'ouro transactions':<34}{o['transactions']:>10}{o['seconds']:>10.2f}{o_tx:>13,.0f}")
     print(f"{'ouro EVM message calls':<34}{o['evm_calls']:>10}{o['seconds']:>10.2f}{o_calls:>13,.0f}")
     print(f"{'forge invariant calls':<34}{f['calls']:>10}{f['seconds']:>10.2f}{f_calls:>13,.0f}")
+    print(f"{'hypothesis empty-rule steps':<34}{h['steps']:>10}{h['seconds']:>10.2f}"
+          f"{h['steps'] / h['seconds']:>13,.0f}")
     print(f"ratio ouro/forge: transactions {o_tx / f_calls:.2f}, EVM message calls {o_calls / f_calls:.2f}")
     if o["violation"]:
         print(f"(ouro found: {o['violation']})")
