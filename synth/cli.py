@@ -299,5 +299,93 @@ def replay(evidence: Path, brownie_test: Path | None) -> None:
     sys.exit(EXIT_FINDINGS if reproduced_all else EXIT_OK)
 
 
+# --------------------------------------------------------------------------- synth / spec
+@main.command()
+@click.argument("spec", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="Output folder (default: out/<name>).")
+@click.option("--generator", help="Generator backend (default: the best available; 'template' is offline).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the property search.")
+@click.option("--max-examples", type=int, default=60, show_default=True, help="Sequences tried per property run.")
+@click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
+def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool) -> None:
+    """Synthesise a contract from SPEC, verify it, and write a brownie project if it passes.
+
+    Exit status: 0 passed (project written), 1 verification failed (report written), 2 bad input.
+    """
+    from synth.generators import GeneratorUnavailable
+    from synth.pipeline import SynthOptions, synthesize
+    from synth.spec import SpecError, load_spec
+
+    try:
+        name = load_spec(spec).name
+        res = synthesize(spec, out or Path("out") / name,
+                         SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
+                                      replay=not no_replay))
+    except (SpecError, GeneratorUnavailable) as exc:
+        for line in str(exc).splitlines():
+            err.print(f"[red]error[/] {escape(line)}")
+        sys.exit(EXIT_TOOL_ERROR)
+    _print_synth(res, out or Path("out") / name)
+    sys.exit(EXIT_OK if res.passed else EXIT_FINDINGS)
+
+
+def _print_synth(res, out: Path) -> None:
+    from verify.report import render_table
+
+    table = Table(title=f"{res.spec.name} ({res.spec.kind}): functional scenarios")
+    table.add_column("scenario")
+    table.add_column("result", overflow="fold")
+    for s in res.scenarios:
+        table.add_row(s.name, "[green]pass[/]" if s.passed else f"[red]FAIL[/] {escape(s.message)}")
+    console.print(table)
+    inv = Table(title="invariants checked on every step")
+    inv.add_column("invariant", overflow="fold")
+    inv.add_column("result")
+    violated = {f["check"] for f in res.entry.get("findings", [])}
+    for i, text in enumerate(res.invariants):
+        inv.add_row(escape(text), "[red]violated[/]" if f"spec-invariant-{i}" in violated else "[green]holds[/]")
+    console.print(inv)
+    if res.entry:
+        render_table([res.entry], console)
+    if res.error:
+        err.print(f"[red]error[/] {escape(res.error)}")
+    if res.passed:
+        console.print(f"[green]PASSED[/] in {res.seconds:.1f} s: project written to {escape(str(out))} "
+                      f"(cd {escape(str(out))} && brownie test --network ouro-anvil)")
+    else:
+        console.print(f"[red]FAILED[/] in {res.seconds:.1f} s: report written to {escape(str(out))}/report.md")
+
+
+@main.group()
+def spec() -> None:
+    """Spec format tools."""
+
+
+@spec.command("schema")
+def spec_schema_cmd() -> None:
+    """Print the JSON Schema of spec files."""
+    from synth.spec import spec_schema
+
+    click.echo(json.dumps(spec_schema(), indent=2))
+
+
+@spec.command("check")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+def spec_check(files: tuple[Path, ...]) -> None:
+    """Validate spec files; every problem is printed as file:line: field: message."""
+    from synth.spec import SpecError, load_spec
+
+    bad = False
+    for f in files:
+        try:
+            s = load_spec(f)
+            console.print(f"ok {escape(str(f))}: {s.kind} {s.name}")
+        except SpecError as exc:
+            bad = True
+            for line in str(exc).splitlines():
+                err.print(f"[red]error[/] {escape(line)}")
+    sys.exit(EXIT_TOOL_ERROR if bad else EXIT_OK)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -23,11 +23,25 @@ from .machine import build_machine, run_machine
 from .session import BASE_TIME, DeployFailed, Session, Step, _jsonable
 from .target import ConstructorArgsError, Target
 
-__all__ = ["DynamicOptions", "DynamicReport", "run_dynamic", "replay_on_chain", "targets_of"]
+__all__ = ["DynamicOptions", "DynamicReport", "anvil_args", "engine_evm", "run_dynamic", "replay_on_chain", "targets_of"]
 
 
-# The in-process EVM's rules and clock, so a sequence replays identically on Anvil.
-ANVIL_ARGS = ["--hardfork", "shanghai", "--timestamp", str(BASE_TIME - 3600)]
+# The in-process EVM's clock, so a sequence replays identically on Anvil.
+ANVIL_CLOCK = ["--timestamp", str(BASE_TIME - 3600)]
+
+
+def anvil_args(evm: str) -> list[str]:
+    """Anvil under the same EVM rules and clock as the in-process search."""
+    return ["--hardfork", evm, *ANVIL_CLOCK]
+
+
+def engine_evm(version: str, chain: str = "inprocess") -> str | None:
+    """The EVM the engine compiles for and runs: cancun from solc 0.8.24 (OpenZeppelin 5 needs
+    mcopy), shanghai from 0.8.20 (and on Ganache, which stops there), else the compiler's default."""
+    v = tuple(int(x) for x in version.split("."))
+    if v >= (0, 8, 24) and chain != "ganache":
+        return "cancun"
+    return "shanghai" if v >= (0, 8, 20) else None
 
 
 @dataclass
@@ -38,6 +52,7 @@ class DynamicOptions:
     chain: str = "inprocess"  # inprocess | anvil | ganache
     replay: bool = True  # replay each counterexample on a fresh Anvil
     constructor_args: dict[str, list[Any]] = field(default_factory=dict)
+    extra_properties: dict[str, list[Property]] = field(default_factory=dict)  # contract name -> properties
 
 
 @dataclass
@@ -49,23 +64,25 @@ class DynamicReport:
     seconds: float = 0.0
 
 
-def targets_of(compiled) -> list[Target]:
+def targets_of(compiled, evm: str | None = None) -> list[Target]:
     """Deployable contracts defined in the file itself (not libraries, interfaces, abstracts)."""
+    evm = evm or getattr(compiled, "evm_version", None) or "shanghai"
     out = []
     source = Path(compiled.file).read_text(encoding="utf-8", errors="replace")
     for c in compiled.own_contracts():
         if not c.bytecode or re.search(rf"\blibrary\s+{re.escape(c.name)}\b", source):
             continue
-        out.append(Target(c.name, c.abi, c.bytecode, compiled.file))
+        out.append(Target(c.name, c.abi, c.bytecode, compiled.file, evm=evm))
     return out
 
 
-def _engine_compile(path: str, version: str):
+def _engine_compile(path: str, version: str, chain: str = "inprocess"):
     from verify.compile import Compiler
 
-    major, minor, patch = (int(x) for x in version.split("."))
-    evm = "shanghai" if (major, minor, patch) >= (0, 8, 20) else None
-    return Compiler(install=False, evm_version=evm).compile_file(path, version=version)
+    evm = engine_evm(version, chain)
+    compiled = Compiler(install=False, evm_version=evm).compile_file(path, version=version)
+    compiled.evm_version = evm or "shanghai"
+    return compiled
 
 
 def _function_lines(source: str, name: str) -> list[int]:
@@ -95,26 +112,23 @@ class _Search:
     def __init__(self, target: Target, opts: DynamicOptions, chain=None):
         self.target, self.opts, self.chain = target, opts, chain
         self.args = opts.constructor_args.get(target.name)
-        self.calls = 0
         self._revm: RevmExecutor | None = None
         self._base: Session | None = None
         self._chain_snap = None
+        self._fresh_execs: list[RevmExecutor] = []
 
     def fresh(self) -> Session:
-        ex = RevmExecutor()
-        s = Session(self.target, ex, self.args)
-        self.calls += 0
+        """A new in-process deployment, for differential replays."""
+        ex = RevmExecutor(self.target.evm.upper())
         self._fresh_execs.append(ex)
-        return s
+        return Session(self.target, ex, self.args)
 
     def start(self) -> Session:
-        self._fresh_execs: list[RevmExecutor] = []
         if self.chain is None:
-            self._revm = RevmExecutor()
+            self._revm = RevmExecutor(self.target.evm.upper())
             self._base = Session(self.target, self._revm, self.args)
             self._revm.save_base()
         else:
-            self._chain_snap = self.chain.snapshot()
             self._base = Session(self.target, ChainExecutor(self.chain), self.args)
             self._chain_snap = self.chain.snapshot()
         self._base_clock = (self._base.block, self._base.time)
@@ -142,7 +156,7 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
     report = DynamicReport()
     t0 = time.perf_counter()
     try:
-        engine_build = _engine_compile(compiled.file, compiled.version)
+        engine_build = _engine_compile(compiled.file, compiled.version, opts.chain)
     except Exception as exc:  # noqa: BLE001 - reported, static results stand
         report.errors.append(f"dynamic engine could not compile: {exc}")
         return report
@@ -151,7 +165,8 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
     if opts.chain != "inprocess":
         from chains import get_backend
 
-        chain = get_backend(opts.chain)(extra_args=ANVIL_ARGS if opts.chain == "anvil" else []).start()
+        evm = engine_evm(compiled.version, opts.chain) or "shanghai"
+        chain = get_backend(opts.chain)(extra_args=anvil_args(evm) if opts.chain == "anvil" else []).start()
     try:
         for target in targets_of(engine_build):
             for attempt in range(3):
@@ -186,6 +201,7 @@ def _node_died(chain) -> bool:
 
 def _search_target(target: Target, opts: DynamicOptions, chain, source: str, compiled, report: DynamicReport) -> None:
     props = [cls() for cls in property_classes() if cls().applies(target)]
+    props += [p for p in opts.extra_properties.get(target.name, []) if p.applies(target)]
     search = _Search(target, opts, chain)
     search.start()
     found = []
@@ -213,6 +229,7 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
         "contract": target.name,
         "file": compiled.file,
         "solc": compiled.version,
+        "evm": target.evm,
         "constructor_args": _jsonable(list(search.args or [])),
         "actors": roles,
         "steps": steps_json,
@@ -243,12 +260,14 @@ def replay_on_chain(target: Target, steps: list[Step], constructor_args, prop: P
     from chains import AnvilChain
 
     own = chain is None
-    chain = chain or AnvilChain(extra_args=ANVIL_ARGS).start()
+    chain = chain or AnvilChain(extra_args=anvil_args(target.evm)).start()
     try:
         session = Session(target, ChainExecutor(chain), constructor_args)
         ctx = RunContext(session, session.observe(),
-                         fresh_session=lambda: Session(target, RevmExecutor(), constructor_args))
+                         fresh_session=lambda: Session(target, RevmExecutor(target.evm.upper()), constructor_args))
         hashes, reproduced, detail = [], False, None
+        if prop is not None:
+            prop.start(ctx)
         before = session.observe()
         for s in steps:
             out = session.execute(s)

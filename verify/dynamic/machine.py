@@ -70,6 +70,8 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
             super().__init__()
             self.session: Session = session_factory()
             self.ctx = RunContext(self.session, self.session.observe(), fresh_session=fresh_factory)
+            for prop in properties:
+                prop.start(self.ctx)
             target = self.session.target
             self.functions = target.mutating
             roles = self.session.roles()

@@ -83,6 +83,7 @@ class Target:
     bytecode: str
     source: str = ""
     functions: list[AbiFunction] = field(default_factory=list)
+    evm: str = "shanghai"  # the EVM rules it was compiled for, and runs under (revm spec, Anvil hardfork)
 
     def __post_init__(self) -> None:
         self.functions = []

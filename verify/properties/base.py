@@ -52,6 +52,9 @@ class Property(ABC):
     def applies(self, target: "Target") -> bool:
         return True
 
+    def start(self, ctx: RunContext) -> None:
+        """Called once per sequence, before its first step (e.g. to record initial values)."""
+
     @abstractmethod
     def check(self, ctx: RunContext, step: "Step", outcome: "StepOutcome") -> str | None:
         """A violation message for this step, or None."""

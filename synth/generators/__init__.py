@@ -1,0 +1,29 @@
+"""Generator backends behind one interface; ``select_generator`` picks by name or availability."""
+
+from __future__ import annotations
+
+from .base import GeneratedSource, Generator, GeneratorUnavailable
+from .template import TemplateGenerator
+
+__all__ = ["GeneratedSource", "Generator", "GeneratorUnavailable", "TemplateGenerator", "generators",
+           "select_generator"]
+
+
+def generators() -> dict[str, Generator]:
+    found = [TemplateGenerator()]
+    return {g.NAME: g for g in sorted(found, key=lambda g: g.PRIORITY)}
+
+
+def select_generator(name: str | None = None) -> Generator:
+    gens = generators()
+    if name is None:
+        for g in gens.values():
+            if g.is_available():
+                return g
+        raise GeneratorUnavailable("no generator is available")
+    if name not in gens:
+        raise GeneratorUnavailable(f"unknown generator {name!r}; available: {', '.join(gens)}")
+    g = gens[name]
+    if not g.is_available():
+        raise GeneratorUnavailable(f"generator {name!r} is not available here")
+    return g

@@ -1,0 +1,67 @@
+"""The contract-kind interface: one class per kind, discovered from this package.
+
+A kind declares its options (booleans, the wizard's check boxes) and parameters (numbers and
+texts) as pydantic models, renders Solidity for a validated spec, and supplies the
+constructor arguments, its standard invariants (in the spec's invariant language) and its
+functional scenarios. Adding a kind is one module here.
+"""
+
+from __future__ import annotations
+
+import itertools
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict
+
+from synth.scenarios import Scenario
+
+__all__ = ["Kind", "KindOptions", "KindParameters"]
+
+ACCESS_MODES = ("ownable", "roles", "managed")
+
+
+class KindOptions(BaseModel):
+    """Boolean features of a kind. Unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class KindParameters(BaseModel):
+    """Numbers and texts of a kind. Unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Kind(ABC):
+    NAME: ClassVar[str]  # the spec's `kind:` value
+    HELP: ClassVar[str]
+    Options: ClassVar[type[KindOptions]] = KindOptions
+    Parameters: ClassVar[type[KindParameters]] = KindParameters
+    ACCESS: ClassVar[tuple[str, ...]] = ACCESS_MODES
+    UPGRADEABILITY: ClassVar[tuple[str, ...]] = ("none",)
+
+    @abstractmethod
+    def render(self, spec) -> str:
+        """The Solidity source of the contract named ``spec.name``."""
+
+    def constructor_args(self, spec) -> list[Any]:
+        """Constructor arguments in ABI order; actors are written ``"@deployer"``, ``"@alice"``..."""
+        return ["@deployer"]
+
+    def invariants(self, spec) -> list[str]:
+        """Standard invariants of the kind, in the spec invariant language."""
+        return []
+
+    def scenarios(self, spec) -> list[Scenario]:
+        """Functional scenarios that must pass for the generated contract."""
+        return []
+
+    def grid(self) -> list[dict[str, Any]]:
+        """Spec fragments for the option grid: every combination of options x access modes."""
+        names = [n for n, f in self.Options.model_fields.items() if f.annotation is bool]
+        out = []
+        for values in itertools.product([False, True], repeat=len(names)):
+            for access in self.ACCESS:
+                out.append({"options": dict(zip(names, values)), "access": access})
+        return out
