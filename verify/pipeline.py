@@ -60,7 +60,7 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         return entry
     entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
 
-    run = run_slither(p, compiler, version=compiled.version)
+    run = run_slither(p, compiler, version=compiled.version, compiled=compiled)
     if run.error:
         entry.update(status="error", error=run.error)
     static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]

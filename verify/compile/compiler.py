@@ -83,6 +83,7 @@ class CompileResult:
     warnings: list[Diagnostic] = field(default_factory=list)
     remappings: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
+    evm_version: str | None = None  # the EVM asked for; None: the compiler's default
 
     def contract(self, name: str) -> CompiledContract:
         matches = [c for key, c in self.contracts.items() if c.name == name or key == name]
@@ -206,6 +207,7 @@ class Compiler:
             warnings=[d for d in diagnostics if d.severity != "error"],
             remappings=settings["remappings"],
             raw=output,
+            evm_version=self.evm_version,
         )
 
     @staticmethod

@@ -80,9 +80,7 @@ def _engine_compile(path: str, version: str, chain: str = "inprocess"):
     from verify.compile import Compiler
 
     evm = engine_evm(version, chain)
-    compiled = Compiler(install=False, evm_version=evm).compile_file(path, version=version)
-    compiled.evm_version = evm or "shanghai"
-    return compiled
+    return Compiler(install=False, evm_version=evm).compile_file(path, version=version)
 
 
 def _function_lines(source: str, name: str) -> list[int]:
@@ -156,7 +154,11 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
     report = DynamicReport()
     t0 = time.perf_counter()
     try:
-        engine_build = _engine_compile(compiled.file, compiled.version, opts.chain)
+        wanted = engine_evm(compiled.version, opts.chain)
+        if wanted and compiled.evm_version == wanted:
+            engine_build = compiled  # already built for the engine's EVM: no second compile
+        else:
+            engine_build = _engine_compile(compiled.file, compiled.version, opts.chain)
     except Exception as exc:  # noqa: BLE001 - reported, static results stand
         report.errors.append(f"dynamic engine could not compile: {exc}")
         return report

@@ -18,6 +18,8 @@ from typing import Any
 
 from verify.compile import Compiler
 
+from . import precompiled
+
 __all__ = ["SlitherRun", "all_detector_classes", "default_detectors", "run_slither"]
 
 
@@ -56,7 +58,9 @@ def default_detectors() -> list[type]:
 
 
 def run_slither(path: str | Path, compiler: Compiler | None = None, version: str | None = None,
-                detectors: list[type] | None = None) -> SlitherRun:
+                detectors: list[type] | None = None, compiled=None) -> SlitherRun:
+    """Slither on ``path``. With ``compiled`` (ouro's CompileResult of that file, solc >= 0.5)
+    Slither reads that output and nothing is compiled a second time."""
     compiler = compiler or Compiler()
     p = Path(path).resolve()
     run = SlitherRun(file=str(p), version=version)
@@ -73,12 +77,23 @@ def run_slither(path: str | Path, compiler: Compiler | None = None, version: str
         logging.getLogger(name).setLevel(logging.ERROR)
     try:
         with redirect_stdout(sink), redirect_stderr(sink):
-            sl = Slither(
-                str(p),
-                solc=str(solc),
-                solc_remaps=compiler.remappings() or None,
-                disallow_partial=False,
-            )
+            sl = None
+            if compiled is not None and compiled.raw and precompiled.supports(run.version):
+                try:
+                    from crytic_compile import CryticCompile
+
+                    platform = precompiled.PrecompiledPlatform(str(p), compiled.raw, run.version,
+                                                               bool(getattr(compiler, "optimize", False)))
+                    sl = Slither(CryticCompile(platform), disallow_partial=False)
+                except Exception:  # noqa: BLE001 - fall back to crytic-compile's own compile
+                    sl = None
+            if sl is None:
+                sl = Slither(
+                    str(p),
+                    solc=str(solc),
+                    solc_remaps=compiler.remappings() or None,
+                    disallow_partial=False,
+                )
             chosen = detectors if detectors is not None else default_detectors()
             for cls in chosen:
                 sl.register_detector(cls)
