@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # unless a native solc of that version exists).
 SOLC_VERSIONS := 0.4.24 0.4.26 0.5.17 0.6.12 0.7.6 0.8.20 0.8.37
 
-.PHONY: setup demo test clean doctor
+.PHONY: setup demo test clean doctor grid
 setup: $(VENV)/.stamp-pip node_modules/.stamp-npm
 	@$(BIN)/ouro compilers install --quiet --solcx $(SOLC_VERSIONS)
 	@$(BIN)/ouro chains brownie-network --quiet
@@ -26,8 +26,14 @@ node_modules/.stamp-npm: package.json package-lock.json
 
 demo: setup
 	$(BIN)/ouro doctor
+	@# synthesise a governance token from its spec, verify it, and write a brownie project to out/GovToken
+	$(BIN)/ouro synth examples/specs/erc20.yaml --out out/GovToken
 	@# exit status 1 means "findings": expected, EtherBank is vulnerable on purpose
-	$(BIN)/ouro verify examples/contracts/EtherBank.sol examples/contracts/SafeToken.sol || test $$? -eq 1
+	$(BIN)/ouro verify examples/contracts/EtherBank.sol || test $$? -eq 1
+
+# The full option grid of every contract kind (make test runs a sample of it).
+grid: setup
+	$(BIN)/python -m synth.grid --jobs 2 --output out/grid.json
 
 test: setup
 	$(BIN)/python -m pytest
@@ -36,4 +42,4 @@ doctor: setup
 	$(BIN)/ouro doctor
 
 clean:
-	rm -rf $(VENV) node_modules build .pytest_cache
+	rm -rf $(VENV) node_modules build .pytest_cache out

@@ -62,8 +62,21 @@ def _expr(node, params: dict[str, int], env: set[str]) -> str:
     raise TypeError(node)
 
 
-def render_conftest(spec_name: str, contract: str, ctor_args: list[Any]) -> str:
+def _deploy_lines(contract: str, ctor_args: list[Any], proxy: dict | None, indent: str) -> list[str]:
     args = ", ".join(_py_value(a) for a in ctor_args)
+    if not proxy:
+        return [f'{indent}return {contract}.deploy({args + ", " if args else ""}{{"from": A["deployer"]}})']
+    pname = proxy["proxy_contract"]
+    init_name = proxy["initializer"].split("(")[0]
+    admin = '' if proxy["kind"] == "uups" else 'A["deployer"], '
+    return [f'{indent}implementation = {contract}.deploy({{"from": A["deployer"]}})',
+            f'{indent}data = implementation.{init_name}.encode_input({args})',
+            f'{indent}proxy = {pname}.deploy(implementation, {admin}data, {{"from": A["deployer"]}})',
+            f'{indent}return Contract.from_abi({contract!r}, proxy.address, {contract}.abi)']
+
+
+def render_conftest(spec_name: str, contract: str, ctor_args: list[Any], proxy: dict | None = None) -> str:
+    deploy = "\n".join(_deploy_lines(contract, ctor_args, proxy, "    "))
     return HEADER.format(spec=spec_name) + f'''
 import pytest
 
@@ -75,9 +88,10 @@ def A(accounts):
 
 
 @pytest.fixture(scope="module")
-def c({contract}, A):
-    c = None
-    return {contract}.deploy({args + ", " if args else ""}{{"from": A["deployer"]}})
+def c(A):
+    from brownie import Contract, {contract}{", " + proxy["proxy_contract"] if proxy else ""}
+
+{deploy}
 
 
 @pytest.fixture(autouse=True)
@@ -90,7 +104,7 @@ def fn(contract, signature):
     name, types = signature.split("(", 1)
     method = getattr(contract, name)
     return method[types[:-1]] if hasattr(method, "methods") else method
-'''.replace("    c = None\n", "")
+'''
 
 
 def render_scenarios_test(spec_name: str, scenarios: list[Scenario]) -> str:
@@ -124,64 +138,96 @@ def render_scenarios_test(spec_name: str, scenarios: list[Scenario]) -> str:
 
 def _strategy(t: str) -> str | None:
     if t.startswith("uint"):
-        return f'strategy({t!r}, max_value=10**24)'
-    if t.startswith("int") or t in ("address", "bool") or (t.startswith("bytes") and t[5:].isdigit()):
-        return f"strategy({t!r})"
+        bits = int(t[4:] or 256)
+        return f"st.integers(0, {min(2**bits - 1, 10**24)})"
+    if t.startswith("int"):
+        bits = int(t[3:] or 256)
+        return f"st.integers({-min(2**(bits - 1), 10**24)}, {min(2**(bits - 1) - 1, 10**24)})"
+    if t == "address":
+        return "addresses"
+    if t == "bool":
+        return "st.booleans()"
+    if t.startswith("bytes") and t[5:].isdigit():
+        return f"st.binary(min_size={int(t[5:])}, max_size={int(t[5:])})"
     return None
 
 
 def render_properties_test(spec_name: str, functions: list[Any], invariants: list[tuple[str, Any]],
                            params: dict[str, int], max_examples: int = 20, steps: int = 10) -> str:
-    """A brownie state machine: random calls from the actors, every invariant checked after each."""
-    lines = [HEADER.format(spec=spec_name), "from brownie import web3",
-             "from brownie.exceptions import VirtualMachineError", "from brownie.test import strategy", "",
-             "from conftest import fn", "", "", "class ContractMachine:",
-             '    actor = strategy("uint8", max_value=3)', '    eth = strategy("uint256", max_value=10**18)', "",
-             "    def __init__(self, c, A):", "        self.c, self.A = c, A",
-             "        self.roles = list(A)", "",
-             "    def setup(self):",
-             "        self.last = None",
-             "        self.prev = {}", "        self.invariant()", ""]
+    """A hypothesis state machine on the brownie chain: random calls from the actors, every
+    invariant checked after each step; each example starts from the same snapshot."""
+    lines = [HEADER.format(spec=spec_name), "import brownie", "from brownie import web3",
+             "from brownie.exceptions import VirtualMachineError",
+             "from hypothesis import HealthCheck, settings, strategies as st",
+             "from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test",
+             "", "from conftest import fn", "", "",
+             "def test_invariants(c, A):",
+             "    everyone = [a.address for a in A.values()] + [c.address]",
+             "    addresses = st.sampled_from(everyone)",
+             "    roles = st.sampled_from(list(A))",
+             "    eth = st.integers(0, 10**18)",
+             "    brownie.chain.snapshot()", "",
+             "    class Machine(RuleBasedStateMachine):",
+             "        def __init__(self):",
+             "            super().__init__()",
+             "            brownie.chain.revert()",
+             "            self.last = None",
+             "            self.prev = {}", ""]
     for i, f in enumerate(functions):
         strats = [_strategy(t) for t in f.types]
-        if any(s is None for s in strats):
+        if any(x is None for x in strats):
             continue
-        params_src = "".join(f", a{j}={s}" for j, s in enumerate(strats))
+        kw = "".join(f", a{j}={x}" for j, x in enumerate(strats)) + (", value=eth" if f.payable else "")
         args = "".join(f"a{j}, " for j in range(len(strats)))
-        value = ', "value": eth' if f.payable else ""
-        lines += [f"    def rule_{i}_{f.name}(self, actor{params_src}{', eth' if f.payable else ''}):",
-                  "        self.last = self.roles[actor]",
-                  "        try:",
-                  f"            fn(self.c, {f.signature!r})({args}{{'from': self.A[self.last]{value}}})",
-                  "        except VirtualMachineError:",
-                  "            pass", ""]
-    lines += ["    def invariant(self):", "        c, A = self.c, self.A",
-              "        everyone = [a.address for a in A.values()] + [c.address]"]
+        value = ', "value": value' if f.payable else ""
+        sig = "".join(f", a{j}" for j in range(len(strats))) + (", value" if f.payable else "")
+        lines += [f"        @rule(actor=roles{kw})",
+                  f"        def call_{i}_{f.name}(self, actor{sig}):",
+                  "            self.last = actor",
+                  "            try:",
+                  f"                fn(c, {f.signature!r})({args}{{'from': A[actor]{value}}})",
+                  "            except VirtualMachineError:",
+                  "                pass", ""]
+    lines += ["        @invariant()", "        def holds(self):"]
     if not invariants:
-        lines.append("        pass")
+        lines.append("            pass")
     for i, (text, ast) in enumerate(invariants):
         if isinstance(ast, OnlyChanges):
             role = ACTOR_ALIASES[ast.actor]
-            lines += [f"        now = {_expr(ast.target, params, set())}",
-                      f"        if self.prev.get({i}) is not None and now != self.prev[{i}]:",
-                      f"            assert self.last == {role!r}, {text!r}",
-                      f"        self.prev[{i}] = now"]
+            lines += [f"            now = {_expr(ast.target, params, set())}",
+                      f"            if self.prev.get({i}) is not None and now != self.prev[{i}]:",
+                      f"                assert self.last == {role!r}, {text!r}",
+                      f"            self.prev[{i}] = now"]
         else:
-            lines.append(f"        assert {_expr(ast, params, set())}, {text!r}")
-    lines += ["", "", "def test_invariants(c, A, state_machine):",
-              f'    state_machine(ContractMachine, c, A, settings={{"max_examples": {max_examples}, '
-              f'"stateful_step_count": {steps}}})', ""]
+            lines.append(f"            assert {_expr(ast, params, set())}, {text!r}")
+    lines += ["", f"    run_state_machine_as_test(Machine, settings=settings(max_examples={max_examples}, "
+              f"stateful_step_count={steps}, deadline=None, suppress_health_check=list(HealthCheck)))", ""]
     return "\n".join(lines)
 
 
-def render_deploy_script(contract: str, ctor_args: list[Any]) -> str:
-    args = ", ".join(_py_value(a) for a in ctor_args)
-    return f'''"""Deploy {contract}: brownie run scripts/deploy.py --network <your network>"""
+def render_deploy_script(contract: str, ctor_args: list[Any], proxy: dict | None = None) -> str:
+    roles = sorted({v[1:] for v in _flat(ctor_args) if isinstance(v, str) and v.startswith("@")} | {"deployer"},
+                   key=["deployer", "alice", "bob", "attacker"].index)
+    index = {"deployer": 0, "alice": 1, "bob": 2, "attacker": 3}
+    actors = ", ".join(f"{r!r}: accounts[{index[r]}]" for r in roles)
+    deploy = "\n".join(_deploy_lines(contract, ctor_args, proxy, "    "))
+    imports = f"{contract}" + (f", {proxy['proxy_contract']}, Contract" if proxy else "")
+    return f'''"""Deploy {contract}: brownie run scripts/deploy.py --network <your network>
 
-from brownie import {contract}, accounts
+Accounts stand for the roles ouro verified with; edit them for a real deployment."""
+
+from brownie import {imports}, accounts
 
 
 def main():
-    A = {{"deployer": accounts[0], "alice": accounts[1], "bob": accounts[2], "attacker": accounts[3]}}
-    return {contract}.deploy({args + ", " if args else ""}{{"from": A["deployer"]}})
+    A = {{{actors}}}
+{deploy}
 '''
+
+
+def _flat(values: list[Any]):
+    for v in values:
+        if isinstance(v, list):
+            yield from _flat(v)
+        else:
+            yield v

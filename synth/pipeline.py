@@ -94,7 +94,7 @@ def resolve_args(args: list[Any], addresses: dict[str, str]) -> list[Any]:
 def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOptions,
                      generated: GeneratedSource) -> SynthResult:
     """Compile and verify an already written contract for ``spec``; scenarios included."""
-    from verify.dynamic.engine import _engine_compile, targets_of
+    from verify.dynamic.engine import _engine_compile, apply_proxies, targets_of
     from verify.dynamic.executor import RevmExecutor
     from verify.dynamic.session import Session
     from verify.pipeline import VerifyOptions, verify_file
@@ -117,13 +117,15 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     props = compile_invariants([(t, parse_invariant(t)) for t in texts], contract.abi, params)
     res.constructor_args = kind.constructor_args(spec)
     args = resolve_args(res.constructor_args, _actor_addresses())
+    proxy = kind.proxy(spec)
+    proxies = {spec.name: proxy} if proxy else {}
     vopts = VerifyOptions(static_only=False, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
                           replay=opts.replay, constructor_args={spec.name: args},
-                          extra_properties={spec.name: props})
+                          extra_properties={spec.name: props}, proxies=proxies)
     res.entry = verify_file(sol_path, compiler, vopts)
     # functional scenarios, each on a fresh in-process deployment
-    engine_build = _engine_compile(str(sol_path), compiled.version)
-    target = next(t for t in targets_of(engine_build) if t.name == spec.name)
+    engine_build = compiled if compiled.evm_version == "cancun" else _engine_compile(str(sol_path), compiled.version)
+    target = next(t for t in apply_proxies(targets_of(engine_build), engine_build, proxies) if t.name == spec.name)
     for sc in kind.scenarios(spec):
         session = Session(target, RevmExecutor(target.evm.upper()), args)
         try:
@@ -147,7 +149,7 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
     out_dir = check_out_dir(out)
     generator = select_generator(opts.generator)
     generated = generator.generate(spec)
-    compiler = compiler or Compiler()
+    compiler = compiler or Compiler(evm_version="cancun")  # what the engine runs: compiled once
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=".ouro-synth-") as tmp:
         work = Path(tmp) / "contracts"

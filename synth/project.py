@@ -100,12 +100,13 @@ def write_project(out: Path, spec, res, spec_path: Path) -> None:
         compiled_abi = _abi_of(res)
         target = Target(name, compiled_abi, "")
         tests = stage / "tests"
-        tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args))
+        proxy = kind.proxy(spec)
+        tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args, proxy))
         tests.joinpath(f"test_{name.lower()}_scenarios.py").write_text(
             render_scenarios_test(spec.name, kind.scenarios(spec)))
         tests.joinpath(f"test_{name.lower()}_properties.py").write_text(render_properties_test(
             spec.name, target.mutating, [(t, parse_invariant(t)) for t in res.invariants], params))
-        (stage / "scripts" / "deploy.py").write_text(render_deploy_script(name, res.constructor_args))
+        (stage / "scripts" / "deploy.py").write_text(render_deploy_script(name, res.constructor_args, proxy))
         doc = report_document(spec, res)
         (stage / "reports" / "verification.json").write_text(json.dumps(doc, indent=2) + "\n")
         (stage / "reports" / "verification.md").write_text(_markdown(spec, res))

@@ -32,6 +32,7 @@ class VerifyOptions:
     constructor_args: dict[str, list[Any]] = field(default_factory=dict)
     # contract name -> extra property instances (e.g. compiled spec invariants) run beside the library's
     extra_properties: dict[str, list[Any]] = field(default_factory=dict)
+    proxies: dict[str, dict[str, str]] = field(default_factory=dict)  # contract -> proxy deployment (see engine)
 
 
 def _display(path: str) -> str:
@@ -74,7 +75,7 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         rep = run_dynamic(compiled, DynamicOptions(
             max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed, chain=opts.chain,
             replay=opts.replay, constructor_args=opts.constructor_args,
-            extra_properties=opts.extra_properties))
+            extra_properties=opts.extra_properties, proxies=opts.proxies))
         dynamic, ran = rep.findings, rep.ran
         entry["notes"].extend(rep.errors)
         entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,

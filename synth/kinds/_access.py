@@ -13,6 +13,7 @@ from dataclasses import dataclass
 __all__ = ["Access"]
 
 OZ = "@openzeppelin/contracts"
+OZU = "@openzeppelin/contracts-upgradeable"
 
 
 @dataclass
@@ -56,6 +57,25 @@ class Access:
         lines = [f"_grantRole(DEFAULT_ADMIN_ROLE, {self.admin_param});"]
         lines += [f"_grantRole({r}_ROLE, {self.admin_param});" for r in self.roles]
         return lines
+
+    # -- upgradeable variants (initializer instead of constructor) --------------------------
+    def imports_upgradeable(self) -> list[str]:
+        if self.mode == "ownable":
+            return [f'import {{OwnableUpgradeable}} from "{OZU}/access/OwnableUpgradeable.sol";']
+        if self.mode == "roles":
+            return [f'import {{AccessControlUpgradeable}} from "{OZU}/access/AccessControlUpgradeable.sol";']
+        return [f'import {{AccessManagedUpgradeable}} from "{OZU}/access/manager/AccessManagedUpgradeable.sol";',
+                f'import {{AccessManager}} from "{OZ}/access/manager/AccessManager.sol";']
+
+    def base_upgradeable(self) -> str:
+        return self.base() + "Upgradeable"
+
+    def init_call(self) -> str:
+        if self.mode == "ownable":
+            return f"__Ownable_init({self.admin_param});"
+        if self.mode == "roles":
+            return "__AccessControl_init();"
+        return f"__AccessManaged_init(address(new AccessManager({self.admin_param})));"
 
     def guard(self, role: str) -> str:
         """The modifier that protects an action needing ``role``."""

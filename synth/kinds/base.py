@@ -49,6 +49,10 @@ class Kind(ABC):
         """Constructor arguments in ABI order; actors are written ``"@deployer"``, ``"@alice"``..."""
         return ["@deployer"]
 
+    def proxy(self, spec) -> dict[str, str] | None:
+        """How the engine deploys an upgradeable spec: {"kind", "proxy_contract", "initializer"}."""
+        return None
+
     def invariants(self, spec) -> list[str]:
         """Standard invariants of the kind, in the spec invariant language."""
         return []

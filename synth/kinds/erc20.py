@@ -8,7 +8,7 @@ from synth.scenarios import Call, ExpectView, Scenario
 from synth.solidity_text import string_literal
 from synth.spec.types import Symbol, Text, TokenAmount
 
-from ._access import OZ, Access
+from ._access import OZ, OZU, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters
 
@@ -43,8 +43,17 @@ class Erc20(Kind):
     HELP = "Fungible token (ERC-20) with optional mint, burn, pause, cap, permit, votes and flash mint."
     Options = Erc20Options
     Parameters = Erc20Parameters
+    UPGRADEABILITY = ("none", "uups", "transparent")
+
+    def proxy(self, spec) -> dict[str, str] | None:
+        if spec.upgradeability == "none":
+            return None
+        return {"kind": spec.upgradeability, "proxy_contract": f"{spec.name}Proxy",
+                "initializer": "initialize(address)"}
 
     def render(self, spec) -> str:
+        if spec.upgradeability != "none":
+            return self._render_upgradeable(spec)
         o, p = spec.options, spec.parameters
         roles = tuple(r for r, on in (("MINTER", o.mintable), ("PAUSER", o.pausable)) if on)
         acc = Access(spec.access, roles)
@@ -118,6 +127,95 @@ class Erc20(Kind):
                      "    returns (uint256)", "{", "    return super.nonces(owner);", "}"]
         doc = natspec(spec.name, spec.description or f"ERC-20 token {p.symbol}.")
         return assemble(license=spec.license, imports=imports, doc=doc, name=spec.name, bases=bases, body=body)
+
+    def _render_upgradeable(self, spec) -> str:
+        """The same token as an upgradeable implementation plus its named proxy (UUPS or transparent)."""
+        o, p = spec.options, spec.parameters
+        roles = tuple(r for r, on in (("MINTER", o.mintable), ("PAUSER", o.pausable), ("UPGRADER", spec.upgradeability == "uups")) if on)
+        acc = Access(spec.access, roles)
+        imports = [f'import {{Initializable}} from "{OZU}/proxy/utils/Initializable.sol";',
+                   f'import {{ERC20Upgradeable}} from "{OZU}/token/ERC20/ERC20Upgradeable.sol";'] + acc.imports_upgradeable()
+        bases, update_bases = ["Initializable", "ERC20Upgradeable"], ["ERC20Upgradeable"]
+        token_name = string_literal(p.token_name or spec.name)
+        init = [f"__ERC20_init({token_name}, {string_literal(p.symbol)});"]
+
+        def ext(name: str, args: str = "", update: bool = False):
+            imports.append(f'import {{{name}Upgradeable}} from "{OZU}/token/ERC20/extensions/{name}Upgradeable.sol";')
+            bases.append(f"{name}Upgradeable")
+            init.append(f"__{name}_init({args});")
+            if update:
+                update_bases.append(f"{name}Upgradeable")
+
+        if o.burnable:
+            ext("ERC20Burnable")
+        if o.pausable:
+            ext("ERC20Pausable", update=True)
+        if o.capped:
+            ext("ERC20Capped", f"{p.cap} * 10 ** 18", update=True)
+        bases.append(acc.base_upgradeable())
+        init.append(acc.init_call())
+        if o.permit:
+            ext("ERC20Permit", token_name)
+        if o.votes:
+            if not o.permit:
+                imports.append(f'import {{EIP712Upgradeable}} from "{OZU}/utils/cryptography/EIP712Upgradeable.sol";')
+                bases.append("EIP712Upgradeable")
+                init.append(f'__EIP712_init({token_name}, "1");')
+            ext("ERC20Votes", update=True)
+        if o.flash_mint:
+            ext("ERC20FlashMint")
+        if o.permit and o.votes:
+            imports.append(f'import {{NoncesUpgradeable}} from "{OZU}/utils/NoncesUpgradeable.sol";')
+        uups = spec.upgradeability == "uups"
+        if uups:
+            imports.append(f'import {{UUPSUpgradeable}} from "{OZU}/proxy/utils/UUPSUpgradeable.sol";')
+            imports.append(f'import {{ERC1967Proxy}} from "{OZ}/proxy/ERC1967/ERC1967Proxy.sol";')
+            bases.append("UUPSUpgradeable")
+        else:
+            imports.append(f'import {{TransparentUpgradeableProxy}} from '
+                           f'"{OZ}/proxy/transparent/TransparentUpgradeableProxy.sol";')
+        body = acc.declarations()
+        if body:
+            body.append("")
+        body += ["/// @custom:oz-upgrades-unsafe-allow constructor", "constructor() {", "    _disableInitializers();",
+                 "}", "", "/// @notice Set up the token behind its proxy; callable once.",
+                 f"function initialize({acc.ctor_param()}) public initializer {{"]
+        body += [f"    {ln}" for ln in init + acc.ctor_body()]
+        if p.premint:
+            body.append(f"    _mint({acc.admin_param}, {p.premint} * 10 ** decimals());")
+        body.append("}")
+        if o.pausable:
+            body += ["", f"function pause() public {acc.guard('PAUSER')} {{", "    _pause();", "}", "",
+                     f"function unpause() public {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
+        if o.mintable:
+            body += ["", f"function mint(address to, uint256 amount) public {acc.guard('MINTER')} {{",
+                     "    _mint(to, amount);", "}"]
+        if uups:
+            body += ["", "/// @dev Only the admin may upgrade the implementation.",
+                     "function _authorizeUpgrade(address newImplementation)",
+                     f"    internal override {acc.guard('UPGRADER')}", "{}"]
+        if len(update_bases) > 1:
+            body += ["", "function _update(address from, address to, uint256 value)",
+                     f"    internal override({', '.join(update_bases)})", "{",
+                     "    super._update(from, to, value);", "}"]
+        if o.permit and o.votes:
+            body += ["", "function nonces(address owner)",
+                     "    public view override(ERC20PermitUpgradeable, NoncesUpgradeable)", "    returns (uint256)",
+                     "{", "    return super.nonces(owner);", "}"]
+        doc = natspec(spec.name, spec.description or f"ERC-20 token {p.symbol}.",
+                      f"Upgradeable ({spec.upgradeability}); deploy behind {spec.name}Proxy.")
+        src = assemble(license=spec.license, imports=imports, doc=doc, name=spec.name, bases=bases, body=body)
+        if uups:
+            proxy = [f"/// @notice The ERC-1967 proxy of {spec.name}: deploy with (implementation, initialize calldata).",
+                     f"contract {spec.name}Proxy is ERC1967Proxy {{",
+                     "    constructor(address implementation, bytes memory data) ERC1967Proxy(implementation, data) {}",
+                     "}"]
+        else:
+            proxy = [f"/// @notice The transparent proxy of {spec.name}: deploy with (implementation, admin, initialize calldata).",
+                     f"contract {spec.name}Proxy is TransparentUpgradeableProxy {{",
+                     "    constructor(address implementation, address admin, bytes memory data)",
+                     "        TransparentUpgradeableProxy(implementation, admin, data) {}", "}"]
+        return src + "\n" + "\n".join(proxy) + "\n"
 
     def invariants(self, spec) -> list[str]:
         inv = ["totalSupply() == sum(balanceOf(a) for a in actors)"]

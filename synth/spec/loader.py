@@ -142,6 +142,7 @@ def parse_spec_text(text: str, source: str = "<spec>"):
                     line = _line_for(lines, ("invariants", idx)) or line
                     where = f"{source}:{line}" if line else source
                     field = f"invariants.{idx}"
+                    msg = msg.split(": ", 1)[1]
             problems.append(f"{where}: {field}: {msg}")
         raise SpecError(problems) from None
 

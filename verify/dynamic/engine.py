@@ -23,7 +23,7 @@ from .machine import build_machine, run_machine
 from .session import BASE_TIME, DeployFailed, Session, Step, _jsonable
 from .target import ConstructorArgsError, Target
 
-__all__ = ["DynamicOptions", "DynamicReport", "anvil_args", "engine_evm", "run_dynamic", "replay_on_chain", "targets_of"]
+__all__ = ["DynamicOptions", "DynamicReport", "anvil_args", "apply_proxies", "engine_evm", "run_dynamic", "replay_on_chain", "targets_of"]
 
 
 # The in-process EVM's clock, so a sequence replays identically on Anvil.
@@ -53,6 +53,8 @@ class DynamicOptions:
     replay: bool = True  # replay each counterexample on a fresh Anvil
     constructor_args: dict[str, list[Any]] = field(default_factory=dict)
     extra_properties: dict[str, list[Property]] = field(default_factory=dict)  # contract name -> properties
+    # contract name -> {"kind": "uups"|"transparent", "proxy_contract": name, "initializer": signature}
+    proxies: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -74,6 +76,18 @@ def targets_of(compiled, evm: str | None = None) -> list[Target]:
             continue
         out.append(Target(c.name, c.abi, c.bytecode, compiled.file, evm=evm))
     return out
+
+
+def apply_proxies(targets: list[Target], compiled, proxies: dict[str, dict[str, str]]) -> list[Target]:
+    """Mark targets deployed behind a proxy; the proxy's code comes from the same compile."""
+    from .target import ProxyDeployment
+
+    for t in targets:
+        spec = proxies.get(t.name)
+        if spec:
+            proxy = compiled.contract(spec["proxy_contract"])
+            t.proxy = ProxyDeployment(spec["kind"], proxy.bytecode, spec["initializer"])
+    return targets
 
 
 def _engine_compile(path: str, version: str, chain: str = "inprocess"):
@@ -170,7 +184,9 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
         evm = engine_evm(compiled.version, opts.chain) or "shanghai"
         chain = get_backend(opts.chain)(extra_args=anvil_args(evm) if opts.chain == "anvil" else []).start()
     try:
-        for target in targets_of(engine_build):
+        proxy_names = {p["proxy_contract"] for p in opts.proxies.values()}
+        targets = [t for t in targets_of(engine_build) if t.name not in proxy_names]  # proxies run with their target
+        for target in apply_proxies(targets, engine_build, opts.proxies):
             for attempt in range(3):
                 restarts_before = chain.restarts if chain is not None else 0
                 try:

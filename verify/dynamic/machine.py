@@ -61,7 +61,11 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
     choices = function_choice = None
     if functions:
         # one draw picks who calls what (a warp is one of the choices, about 1 in 16)
-        pairs = [(a, f) for a in ACTOR_WEIGHTS for f in functions]
+        # An honest admin renouncing its role would end every later privileged path of the
+        # sequence; the attacker team still tries renounce* (it may hold a role it should not).
+        pairs = [(a, f) for a in ACTOR_WEIGHTS for f in functions
+                 if not (a in HONEST and f.name.lower().startswith("renounce"))] or [
+                     (a, f) for a in ACTOR_WEIGHTS for f in functions]
         choices = st.sampled_from(pairs + [("warp", None)] * max(1, len(pairs) // 15))
         function_choice = st.sampled_from(functions)
 

@@ -212,7 +212,7 @@ class Session:
             self.constructor_args = target.guess_constructor_args(
                 self.actors.deployer, [self.actors.alice, self.actors.bob])
         value = 10**18 if target.constructor_payable else 0
-        addr, err = executor.deploy(self.actors.deployer, target.initcode(self.constructor_args), value)
+        addr, err = target.deploy(executor, self.actors.deployer, self.constructor_args, value)
         if addr is None:
             types = ", ".join(target.constructor_types())
             raise DeployFailed(f"{target.name} constructor({types}) reverted with ouro's guessed arguments "

@@ -77,6 +77,16 @@ class ConstructorArgsError(ValueError):
 
 
 @dataclass
+class ProxyDeployment:
+    """Deploy the target behind a proxy: the implementation first, then the proxy, whose
+    constructor calls ``initializer`` with the deployment arguments."""
+
+    kind: str  # "uups" (ERC1967Proxy(impl, data)) | "transparent" (TransparentUpgradeableProxy(impl, admin, data))
+    bytecode: str  # the proxy's creation code
+    initializer: str  # signature, e.g. "initialize(address)"
+
+
+@dataclass
 class Target:
     name: str
     abi: list[dict]
@@ -84,6 +94,7 @@ class Target:
     source: str = ""
     functions: list[AbiFunction] = field(default_factory=list)
     evm: str = "shanghai"  # the EVM rules it was compiled for, and runs under (revm spec, Anvil hardfork)
+    proxy: ProxyDeployment | None = None
 
     def __post_init__(self) -> None:
         self.functions = []
@@ -174,9 +185,29 @@ class Target:
         return self.is_erc20 and self.has("asset()", "totalAssets()", "convertToAssets(uint256)")
 
     # -- deployment --------------------------------------------------------------------
-    def constructor_types(self) -> list[str]:
+    def _deploy_inputs(self) -> list[dict]:
+        """What deployment arguments fill: the initializer's inputs behind a proxy, else the constructor's."""
+        if self.proxy is not None:
+            return list(self.function(self.proxy.initializer).inputs)
         c = self.constructor
-        return [abi_type(p) for p in c.get("inputs", [])] if c else []
+        return list(c.get("inputs", [])) if c else []
+
+    def constructor_types(self) -> list[str]:
+        return [abi_type(p) for p in self._deploy_inputs()]
+
+    def deploy(self, executor, deployer: str, args: list[Any], value: int = 0) -> tuple[str | None, str | None]:
+        """Deploy (behind the proxy when there is one); (address, None) or (None, error)."""
+        if self.proxy is None:
+            return executor.deploy(deployer, self.initcode(args), value)
+        impl, err = executor.deploy(deployer, bytes.fromhex(self.bytecode))
+        if impl is None:
+            return None, f"implementation: {err}"
+        init = self.function(self.proxy.initializer).calldata(args)
+        if self.proxy.kind == "uups":
+            ctor = encode(["address", "bytes"], [impl, init])
+        else:
+            ctor = encode(["address", "address", "bytes"], [impl, deployer, init])
+        return executor.deploy(deployer, bytes.fromhex(self.proxy.bytecode) + ctor, value)
 
     def initcode(self, args: list[Any]) -> bytes:
         code = bytes.fromhex(self.bytecode)
@@ -188,7 +219,7 @@ class Target:
     def guess_constructor_args(self, deployer: str, others: list[str]) -> list[Any]:
         """Plausible arguments for simple constructors (addresses, amounts, names, flags)."""
         out: list[Any] = []
-        for p, t in zip(self.constructor.get("inputs", []) if self.constructor else [], self.constructor_types()):
+        for p, t in zip(self._deploy_inputs(), self.constructor_types()):
             name = (p.get("name") or "").lower()
             if t == "address":
                 out.append(deployer)
