@@ -12,11 +12,9 @@ PRAGMA = "pragma solidity ^0.8.24;"
 def natspec(title: str, description: str, notice: str = "", indent: str = "") -> list[str]:
     """A ``/** ... */`` block; every user text passes through ``comment_text``."""
     lines = [f"{indent}/**", f"{indent} * @title {' '.join(comment_text(title))}"]
-    for ln in comment_text(description):
-        lines.append(f"{indent} * @notice {ln}" if ln is not None else "")
-    if notice:
-        for ln in comment_text(notice):
-            lines.append(f"{indent} * @dev {ln}")
+    for tag, text in (("@notice", description), ("@dev", notice)):
+        for i, ln in enumerate(comment_text(text) if text else []):
+            lines.append(f"{indent} * {tag if i == 0 else ' ' * len(tag)} {ln}")
     lines.append(f"{indent} * @custom:generated ouro (template generator)")
     lines.append(f"{indent} */")
     return lines
