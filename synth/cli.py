@@ -342,8 +342,8 @@ def _print_synth(res, out: Path) -> None:
     inv.add_column("invariant", overflow="fold")
     inv.add_column("result")
     violated = {f["check"] for f in res.entry.get("findings", [])}
-    for i, text in enumerate(res.invariants):
-        inv.add_row(escape(text), "[red]violated[/]" if f"spec-invariant-{i}" in violated else "[green]holds[/]")
+    for check, text in zip(res.invariant_ids, res.invariants):
+        inv.add_row(escape(text), "[red]violated[/]" if check in violated else "[green]holds[/]")
     console.print(inv)
     if res.entry:
         render_table([res.entry], console)

@@ -7,7 +7,6 @@ leaves only its report. A bad spec or a bad ``--out`` writes nothing.
 
 from __future__ import annotations
 
-import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ class SynthResult:
     entry: dict[str, Any] = field(default_factory=dict)  # the verification result (findings contract)
     scenarios: list[ScenarioResult] = field(default_factory=list)
     invariants: list[str] = field(default_factory=list)
+    invariant_ids: list[str] = field(default_factory=list)  # the engine check name of each invariant
     constructor_args: list[Any] = field(default_factory=list)
     abi: list[dict] = field(default_factory=list)
     seconds: float = 0.0
@@ -115,6 +115,10 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     res.invariants = texts
     params = spec.parameters.model_dump()
     props = compile_invariants([(t, parse_invariant(t)) for t in texts], contract.abi, params)
+    seen: set[str] = set()  # a user invariant that repeats a kind invariant is checked once
+    props = [p for p in props if not (p.text in seen or seen.add(p.text))]
+    res.invariants = [p.text for p in props]
+    res.invariant_ids = [p.ARGUMENT for p in props]
     res.constructor_args = kind.constructor_args(spec)
     args = resolve_args(res.constructor_args, _actor_addresses())
     proxy = kind.proxy(spec)

@@ -33,7 +33,7 @@ def report_document(spec, res) -> dict[str, Any]:
         "synthesis": {
             "spec": spec.name, "kind": spec.kind, "generator": res.generated.generator if res.generated else None,
             "passed": res.passed, "seconds": round(res.seconds, 2), "error": res.error,
-            "invariants": res.invariants,
+            "invariants": [{"id": i, "text": t} for i, t in zip(res.invariant_ids, res.invariants)],
             "scenarios": [{"name": s.name, "passed": s.passed, "message": s.message} for s in res.scenarios],
             "blocking_findings": len(res.blocking()),
         },

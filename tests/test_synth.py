@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from chains import AnvilChain
-from chains.brownie_network import NETWORK_ID
-from verify.compile import install_into_solcx
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -45,35 +41,13 @@ def test_example_spec_passes_and_writes_a_project(erc20_project):
     assert syn["passed"] and syn["blocking_findings"] == 0
     assert {s["name"] for s in syn["scenarios"]} >= {"premint_to_admin", "only_minter_mints", "pause_stops_transfers"}
     assert all(s["passed"] for s in syn["scenarios"])
-    assert "totalSupply() <= cap()" in syn["invariants"]
+    assert "totalSupply() <= cap()" in [i["text"] for i in syn["invariants"]]
     result = doc["results"][0]
     assert result["status"] == "ok" and result["file"] == str(out / "contracts" / "GovToken.sol")
     assert "spec-invariant-0" in result["dynamic"]["properties"]["GovToken"]
     assert all(f["severity"] in ("low", "informational") for f in result["findings"])
     src = (out / "contracts" / "GovToken.sol").read_text()
     assert "@openzeppelin/contracts/token/ERC20/extensions/ERC20Votes.sol" in src and "onlyRole(MINTER_ROLE)" in src
-
-
-def test_generated_project_passes_brownie_test_on_anvil(erc20_project, tmp_path, monkeypatch):
-    out, proc = erc20_project
-    assert proc.returncode == 0
-    project = tmp_path / "project"
-    shutil.copytree(out, project)
-    home, solcx = tmp_path / "home", tmp_path / "solcx"
-    home.mkdir()
-    monkeypatch.setenv("SOLCX_BINARY_PATH", str(solcx))
-    install_into_solcx("0.8.37")
-    env = dict(os.environ, HOME=str(home), SOLCX_BINARY_PATH=str(solcx), PATH=f"{BIN}{os.pathsep}{os.environ['PATH']}")
-    with AnvilChain() as chain:
-        reg = subprocess.run([str(BIN / "ouro"), "chains", "brownie-network", "--port", str(chain.port)],
-                             env=env, capture_output=True, text=True, timeout=300)
-        assert reg.returncode == 0, reg.stdout + reg.stderr
-        run = subprocess.run([str(BIN / "brownie"), "test", "--network", NETWORK_ID], cwd=project, env=env,
-                             capture_output=True, text=True, timeout=900)
-    text = run.stdout + run.stderr
-    assert run.returncode == 0, text[-4000:]
-    assert "test_invariants" in text or "properties" in text
-    assert " passed" in text and "failed" not in text
 
 
 def test_violated_invariant_reports_a_shrunk_counterexample(tmp_path, ouro_env):
@@ -87,9 +61,8 @@ def test_violated_invariant_reports_a_shrunk_counterexample(tmp_path, ouro_env):
     assert not (out / "contracts").exists()  # nothing but the report is written
     doc = json.loads((out / "report.json").read_text())
     assert doc["synthesis"]["passed"] is False
-    # the kind's own invariants come first; the user's is the last one
-    idx = len(doc["synthesis"]["invariants"]) - 1
-    finding = next(f for f in doc["results"][0]["findings"] if f["check"] == f"spec-invariant-{idx}")
+    check = next(i["id"] for i in doc["synthesis"]["invariants"] if i["text"] == "totalSupply() <= cap * 1 ether")
+    finding = next(f for f in doc["results"][0]["findings"] if f["check"] == check)
     ev = finding["evidence"]
     assert finding["confirmed"] is True and finding["function"] == "mint"
     last = ev["steps"][-1]

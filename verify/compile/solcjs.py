@@ -183,13 +183,13 @@ def solcx_dir() -> Path:
     return Path(env) if env else Path.home() / ".solcx"
 
 
-def install_into_solcx(version: str) -> Path | None:
+def install_into_solcx(version: str, directory: Path | None = None) -> Path | None:
     """Copy the shim to ``~/.solcx/solc-v<version>`` so py-solc-x and brownie count it installed.
 
     A native binary already there is left alone (and is preferred anyway). Returns the path
     written, or None when a native binary is there.
     """
-    dest = solcx_dir() / f"solc-v{version}"
+    dest = Path(directory or solcx_dir()) / f"solc-v{version}"
     if dest.exists() and not is_shim(dest):
         return None
     src = write_shim(version)
