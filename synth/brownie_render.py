@@ -103,7 +103,7 @@ def fn(contract, signature):
     """The contract method for a full signature (overloads are selected by their types)."""
     name, types = signature.split("(", 1)
     method = getattr(contract, name)
-    return method[types[:-1]] if hasattr(method, "methods") else method
+    return method[types[:-1] or ()] if hasattr(method, "methods") else method
 '''
 
 

@@ -67,6 +67,15 @@ def _resolve(v: Any, roles: dict[str, str]) -> Any:
     return v
 
 
+def _fold(v: Any) -> Any:
+    """Addresses compare case-insensitively, also inside tuples and lists."""
+    if isinstance(v, str):
+        return v.lower()
+    if isinstance(v, (list, tuple)):
+        return [_fold(x) for x in v]
+    return v
+
+
 def run_scenario(session, scenario: Scenario) -> ScenarioResult:
     """Run one scenario on a fresh ``verify.dynamic.Session``; the first failed expectation ends it."""
     from eth_abi import decode
@@ -98,8 +107,7 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
             got = decode(types, raw)
             got = got[0] if len(got) == 1 else list(got)
             want = _resolve(a.equals, roles)
-            if isinstance(got, str) and isinstance(want, str):
-                got, want = got.lower(), want.lower()
+            got, want = _fold(got), _fold(want)
             if got != want:
                 return ScenarioResult(scenario.name, False, f"{where}: {a.fn} returned {got!r}, expected {want!r}")
         elif isinstance(a, ExpectEth):
