@@ -213,57 +213,11 @@ def chains_brownie_network(port: int | None, quiet: bool) -> None:
                       + (f"; anvil linked at {link}" if link else ""))
 
 
-# --------------------------------------------------------------------------- verify
-_SEV = ("high", "medium", "low", "informational")
+# --------------------------------------------------------------------------- verify / report
+from synth.cli_verify import report as _report_cmd, verify as _verify_cmd  # noqa: E402
 
-
-@main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "sarif", "md"]), default="table")
-@click.option("--output", type=click.Path(path_type=Path), help="Write the report here (atomically).")
-@click.option("--static-only", is_flag=True, help="Skip the dynamic property tests.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the property search.")
-@click.option("--max-examples", type=int, default=120, show_default=True, help="Sequences tried per property run.")
-@click.option("--steps", type=int, default=10, show_default=True, help="Transactions per sequence.")
-@click.option("--chain", type=click.Choice(["inprocess", "anvil", "ganache"]), default="inprocess", show_default=True,
-              help="Where sequences run; counterexamples are replayed on Anvil either way.")
-@click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
-@click.option("--constructor-args", "ctor", help='JSON: {"Contract": [args...]} for contracts whose constructor ouro cannot guess.')
-@click.option("--fail-on", type=click.Choice(_SEV), default="high", show_default=True,
-              help="Exit 1 when a finding at or above this severity exists.")
-def verify(files, fmt, output, static_only, seed, max_examples, steps, chain, no_replay, ctor, fail_on) -> None:
-    """Verify Solidity files: Slither and ouro's static checks, then property tests on an EVM.
-
-    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 tool error.
-    """
-    from verify.pipeline import VerifyOptions, verify_files
-    from verify.report import render_json, render_markdown, render_sarif, render_table, write_atomic
-
-    ctor_args = {}
-    if ctor:
-        try:
-            ctor_args = json.loads(ctor)
-            if not isinstance(ctor_args, dict) or not all(isinstance(v, list) for v in ctor_args.values()):
-                raise ValueError("expected an object mapping contract names to argument lists")
-        except ValueError as exc:
-            err.print(f"[red]error[/] --constructor-args: {exc}")
-            sys.exit(EXIT_TOOL_ERROR)
-    opts = VerifyOptions(static_only=static_only, seed=seed, max_examples=max_examples, steps=steps, chain=chain,
-                         replay=not no_replay, constructor_args=ctor_args)
-    results = verify_files(list(files), opts)
-    render = {"json": render_json, "sarif": render_sarif, "md": render_markdown}.get(fmt)
-    if output:
-        write_atomic(output, (render or render_json)(results))
-        err.print(f"report written to {output}")
-    if fmt == "table":
-        render_table(results, console)
-    elif not output:
-        click.echo(render(results))
-    tool_error = any(r["status"] != "ok" for r in results)
-    limit = _SEV.index(fail_on)
-    failing = any(_SEV.index(f["severity"]) <= limit for r in results for f in r["findings"]
-                  if f["confirmed"] is not False)
-    sys.exit(EXIT_TOOL_ERROR if tool_error else (EXIT_FINDINGS if failing else EXIT_OK))
+main.add_command(_verify_cmd, "verify")
+main.add_command(_report_cmd, "report")
 
 
 @main.command()

@@ -124,6 +124,17 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 _SARIF_LEVEL = {"high": "error", "medium": "warning", "low": "note", "informational": "note"}
+_SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0", "informational": "0.0"}
+
+
+def artifact_uri(file: str) -> str:
+    """A SARIF artifactLocation.uri (an RFC 3986 URI reference): absolute paths as file:// URIs,
+    relative ones (what GitHub code scanning maps onto the repository) percent-encoded as they are."""
+    from pathlib import PurePath
+    from urllib.parse import quote
+
+    path = PurePath(file)
+    return Path(file).as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
 
 
 def render_sarif(results: list[dict[str, Any]]) -> str:
@@ -133,19 +144,25 @@ def render_sarif(results: list[dict[str, Any]]) -> str:
     for r in results:
         if r["error"]:
             notes.append({"level": "error", "message": {"text": r["error"]},
-                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["file"]}}}]})
+                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["file"])}}}]})
         for f in r["findings"]:
+            level = _SARIF_LEVEL.get(f["severity"], "note")
             rules.setdefault(f["check"], {
                 "id": f["check"], "name": f["check"],
                 "shortDescription": {"text": f"{f['category']}: {f['check']}"},
-                "properties": {"category": f["category"], "source": f["source"]},
+                "defaultConfiguration": {"level": level},
+                # GitHub code scanning ranks security alerts by these two properties
+                "properties": {"category": f["category"], "source": f["source"], "tags": ["security", f["category"]],
+                               "security-severity": _SECURITY_SEVERITY.get(f["severity"], "0.0")},
             })
-            region = {"startLine": f["lines"][0], "endLine": f["lines"][-1]} if f["lines"] else {"startLine": 1}
+            lines = [n for n in f["lines"] if isinstance(n, int) and n >= 1]
+            region = {"startLine": min(lines), "endLine": max(lines)} if lines else {"startLine": 1}
             sarif_results.append({
                 "ruleId": f["check"],
-                "level": _SARIF_LEVEL.get(f["severity"], "note"),
-                "message": {"text": f["message"]},
-                "locations": [{"physicalLocation": {"artifactLocation": {"uri": r["file"]}, "region": region}}],
+                "level": level,
+                "message": {"text": f["message"] or f"{f['check']} ({f['category']})"},
+                "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["file"])},
+                                                    "region": region}}],
                 "partialFingerprints": {"ouroFindingId/v1": f["id"]},
                 "properties": {"severity": f["severity"], "confidence": f["confidence"], "confirmed": f["confirmed"],
                                "category": f["category"], "contract": f["contract"], "function": f["function"]},

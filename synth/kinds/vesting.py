@@ -309,8 +309,7 @@ class Vesting(Kind):
             return ["released() + reclaimed() <= allocated()",
                     "balance(this) >= allocated() - released() - reclaimed()",
                     "released() <= vestedAmount()",
-                    "not revoked() or vestedAmount() + reclaimed() == allocated()",
-                    "only(owner) changes reclaimed"]
+                    "not revoked() or vestedAmount() + reclaimed() == allocated()"]
         return ["released() <= vestedAmount()",
                 "vestedAmount() <= allocated()",
                 "balance(this) >= allocated() - released()"]

