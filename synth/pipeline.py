@@ -19,12 +19,11 @@ from verify.findings import severity_rank
 from .generators import GeneratedSource, select_generator
 from .invariant_checks import InvariantError, compile_invariants
 from .kinds import get_kind
-from .scenarios import ScenarioResult, run_scenario
+from .scenarios import ScenarioResult, resolve_actors, run_scenario
 from .spec import SpecError, load_spec, parse_invariant
 
 __all__ = ["SynthOptions", "SynthResult", "check_out_dir", "synthesize", "verify_generated"]
 
-ACTOR_INDEX = {"deployer": 0, "alice": 1, "bob": 2, "attacker": 3}
 
 
 @dataclass
@@ -79,18 +78,6 @@ def _actor_addresses() -> dict[str, str]:
     return {"deployer": a.deployer, "alice": a.alice, "bob": a.bob, "attacker": a.attacker}
 
 
-def resolve_args(args: list[Any], addresses: dict[str, str]) -> list[Any]:
-    out = []
-    for v in args:
-        if isinstance(v, str) and v.startswith("@"):
-            out.append(addresses[v[1:]])
-        elif isinstance(v, list):
-            out.append(resolve_args(v, addresses))
-        else:
-            out.append(v)
-    return out
-
-
 def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOptions,
                      generated: GeneratedSource) -> SynthResult:
     """Compile and verify an already written contract for ``spec``; scenarios included."""
@@ -120,7 +107,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     res.invariants = [p.text for p in props]
     res.invariant_ids = [p.ARGUMENT for p in props]
     res.constructor_args = kind.constructor_args(spec)
-    args = resolve_args(res.constructor_args, _actor_addresses())
+    args = resolve_actors(res.constructor_args, _actor_addresses())
     proxy = kind.proxy(spec)
     proxies = {spec.name: proxy} if proxy else {}
     vopts = VerifyOptions(static_only=False, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,

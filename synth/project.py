@@ -97,8 +97,7 @@ def write_project(out: Path, spec, res, spec_path: Path) -> None:
                   if isinstance(v, int) and not isinstance(v, bool)}
         from verify.dynamic.target import Target
 
-        compiled_abi = _abi_of(res)
-        target = Target(name, compiled_abi, "")
+        target = Target(name, res.abi, "")
         tests = stage / "tests"
         proxy = kind.proxy(spec)
         tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args, proxy))
@@ -116,10 +115,6 @@ def write_project(out: Path, spec, res, spec_path: Path) -> None:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
-
-
-def _abi_of(res) -> list[dict]:
-    return res.abi
 
 
 def _swap_into_place(stage: Path, out: Path) -> None:

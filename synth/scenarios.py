@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-__all__ = ["Call", "ExpectEth", "ExpectView", "Scenario", "ScenarioResult", "Warp", "run_scenario"]
+__all__ = ["Call", "ExpectEth", "ExpectView", "Scenario", "ScenarioResult", "Warp", "resolve_actors", "run_scenario"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
 
@@ -59,11 +59,12 @@ class ScenarioResult:
     message: str = ""
 
 
-def _resolve(v: Any, roles: dict[str, str]) -> Any:
+def resolve_actors(v: Any, roles: dict[str, str]) -> Any:
+    """Replace ``"@alice"``-style actor references (also inside lists) by addresses."""
     if isinstance(v, str) and v.startswith("@"):
         return roles[v[1:]]
     if isinstance(v, list):
-        return [_resolve(x, roles) for x in v]
+        return [resolve_actors(x, roles) for x in v]
     return v
 
 
@@ -91,7 +92,7 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
             session.execute(Step("warp", seconds=a.seconds))
         elif isinstance(a, Call):
             try:
-                out = session.execute(Step(a.actor, a.fn, _resolve(a.args, roles), a.value))
+                out = session.execute(Step(a.actor, a.fn, resolve_actors(a.args, roles), a.value))
             except KeyError as exc:
                 return ScenarioResult(scenario.name, False, f"{where}: the contract has no function {exc}")
             if out.ok == a.reverts:
@@ -100,13 +101,13 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
                 return ScenarioResult(scenario.name, False, f"{where}: expected {a.actor}'s {a.fn} {want}; {got}")
         elif isinstance(a, ExpectView):
             fn = session.target.function(a.fn)
-            raw = session.ex.static(session.address, fn.calldata(_resolve(a.args, roles)))
+            raw = session.ex.static(session.address, fn.calldata(resolve_actors(a.args, roles)))
             if raw is None:
                 return ScenarioResult(scenario.name, False, f"{where}: {a.fn} reverted")
             types = [abi_type(o) for o in fn.outputs]
             got = decode(types, raw)
             got = got[0] if len(got) == 1 else list(got)
-            want = _resolve(a.equals, roles)
+            want = resolve_actors(a.equals, roles)
             got, want = _fold(got), _fold(want)
             if got != want:
                 return ScenarioResult(scenario.name, False, f"{where}: {a.fn} returned {got!r}, expected {want!r}")
