@@ -128,13 +128,16 @@ _SECURITY_SEVERITY = {"high": "8.0", "medium": "5.5", "low": "3.0", "information
 
 
 def artifact_uri(file: str) -> str:
-    """A SARIF artifactLocation.uri (an RFC 3986 URI reference): absolute paths as file:// URIs,
-    relative ones (what GitHub code scanning maps onto the repository) percent-encoded as they are."""
+    """A SARIF artifactLocation.uri (an RFC 3986 URI reference): files under the working directory
+    relative (what GitHub code scanning maps onto the repository) and percent-encoded; any other
+    file, including a relative path that climbs out with '..', as an absolute file:// URI."""
     from pathlib import PurePath
     from urllib.parse import quote
 
     path = PurePath(file)
-    return Path(file).as_uri() if path.is_absolute() else quote(path.as_posix(), safe="/")
+    if path.is_absolute() or ".." in path.parts:
+        return Path(file).resolve().as_uri()
+    return quote(path.as_posix(), safe="/")
 
 
 def render_sarif(results: list[dict[str, Any]]) -> str:
