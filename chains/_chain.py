@@ -19,10 +19,10 @@ from web3 import Web3
 from web3.providers.rpc import HTTPProvider
 
 from ._process import ManagedProcess, free_port, wait_until
+from .defaults import DEFAULT_MNEMONIC
 
 __all__ = ["ChainConfig", "ChainError", "ChainRestarted", "LocalChain", "DEFAULT_MNEMONIC"]
 
-DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
 HOST = "127.0.0.1"  # never bind anything wider
 
 

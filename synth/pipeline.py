@@ -112,7 +112,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     proxies = {spec.name: proxy} if proxy else {}
     vopts = VerifyOptions(static_only=False, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
                           replay=opts.replay, constructor_args={spec.name: args},
-                          extra_properties={spec.name: props}, proxies=proxies)
+                          extra_properties={spec.name: props}, proxies=proxies, parallel_static=True)
     res.entry = verify_file(sol_path, compiler, vopts)
     # functional scenarios, each on a fresh in-process deployment
     engine_build = compiled if compiled.evm_version == "cancun" else _engine_compile(str(sol_path), compiled.version)
@@ -141,6 +141,7 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
     generator = select_generator(opts.generator)
     generated = generator.generate(spec)
     compiler = compiler or Compiler(evm_version="cancun")  # what the engine runs: compiled once
+    compiler.warm_for(generated.source)  # node loads solc while Python imports the engine
     t0 = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix=".ouro-synth-") as tmp:
         work = Path(tmp) / "contracts"

@@ -132,3 +132,23 @@ def test_native_solc_is_preferred_when_present(tmp_path, monkeypatch):
     shutil.copy("/bin/true", native)  # an ELF executable stands in for a native solc binary
     assert isinstance(select_backend("0.7.6", install=False), NativeSolc)
     assert select_backend("0.7.6", install=False).executable("0.7.6") == native
+
+
+def test_a_repeated_compile_is_remembered_until_an_import_changes(tmp_path):
+    lib = tmp_path / "Lib.sol"
+    lib.write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n"
+                   "library Lib { function one() internal pure returns (uint) { return 1; } }\n")
+    main = tmp_path / "Main.sol"
+    main.write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\nimport './Lib.sol';\n"
+                    "contract Main { function f() external pure returns (uint) { return Lib.one(); } }\n")
+    compiler = Compiler()
+    first = compiler.compile_file(main)
+    assert compiler.compile_file(main) is first  # same input, imports unchanged: not compiled again
+    lib.write_text("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n"
+                   "library Lib { function one() internal pure returns (uint) { return 2 + 0; } }\n")
+    again = compiler.compile_file(main)
+    assert again is not first
+    assert again.contract("Main").bytecode != first.contract("Main").bytecode
+    lib.write_text("pragma solidity ^0.8.0;\nlibrary Lib {}\n")
+    with pytest.raises(CompileError):  # a broken import is seen too, never served from memory
+        compiler.compile_file(main)

@@ -45,3 +45,15 @@ def test_every_detector_has_a_dasp10_category():
     missing = [c.ARGUMENT for c in all_detector_classes() if c.ARGUMENT not in CATEGORIES]
     assert missing == []
     assert set(CATEGORIES.values()) <= set(DASP10)
+
+
+def test_slither_in_a_child_process_reports_what_it_reports_in_process(compiler, fixtures_dir):
+    from verify.static.background import start_slither
+
+    path = fixtures_dir / "v04_bank.sol"
+    here = run_slither(path, compiler)
+    pending = start_slither(path, compiler)
+    assert pending._proc is not None  # really forked on this (multi-core Linux) machine
+    there = pending.result()
+    key = lambda run: sorted((r["check"], r["first_markdown_element"]) for r in run.results)  # noqa: E731
+    assert there.error is None and key(there) == key(here) and key(here)

@@ -33,6 +33,9 @@ class VerifyOptions:
     # contract name -> extra property instances (e.g. compiled spec invariants) run beside the library's
     extra_properties: dict[str, list[Any]] = field(default_factory=dict)
     proxies: dict[str, dict[str, str]] = field(default_factory=dict)  # contract -> proxy deployment (see engine)
+    # Slither in a forked child beside the dynamic search (one file on a multi-core machine;
+    # batch workers leave it off, their pool already fills the cores)
+    parallel_static: bool = False
 
 
 def _display(path: str) -> str:
@@ -61,13 +64,14 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         return entry
     entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
 
-    run = run_slither(p, compiler, version=compiled.version, compiled=compiled)
-    if run.error:
-        entry.update(status="error", error=run.error)
-    static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]
-    for f in static:
-        f.file = str(p)
+    static_args = (p, compiler)
+    static_kwargs = {"version": compiled.version, "compiled": compiled}
+    if opts.parallel_static and not opts.static_only:
+        from .static.background import start_slither
 
+        pending = start_slither(*static_args, **static_kwargs)  # beside the dynamic search
+    else:
+        run = run_slither(*static_args, **static_kwargs)
     dynamic, ran = [], {}
     if not opts.static_only:
         from .dynamic.engine import DynamicOptions, run_dynamic
@@ -80,6 +84,14 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         entry["notes"].extend(rep.errors)
         entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,
                             "seconds": round(rep.seconds, 2), "properties": ran}
+
+    if opts.parallel_static and not opts.static_only:
+        run = pending.result()
+    if run.error:
+        entry.update(status="error", error=run.error)
+    static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]
+    for f in static:
+        f.file = str(p)
 
     findings = cross_check(static, dynamic, ran)
     unique = {}

@@ -56,6 +56,9 @@ class CompilerBackend(ABC):
     def compile_standard(self, version: str, input_json: dict, base_path: str | None = None,
                          include_paths: list[str] | None = None) -> dict: ...
 
+    def warm(self, version: str) -> None:
+        """Load ``version`` ahead of the first compile (where loading costs time)."""
+
 
 _VERSION_RE = re.compile(r"Version:\s*(\d+\.\d+\.\d+)")
 
@@ -161,6 +164,9 @@ class SolcJs(CompilerBackend):
 
     def compile_standard(self, version, input_json, base_path=None, include_paths=None):
         return shared_server().compile(version, input_json, base_path, include_paths)
+
+    def warm(self, version: str) -> None:
+        shared_server().version_string(version)  # starts node and loads that soljson
 
 
 BACKENDS: list[CompilerBackend] = sorted([NativeSolc(), SolcJs()], key=lambda b: b.priority)

@@ -6,7 +6,10 @@ npm Solidity libraries (``@openzeppelin/...``) are remapped to the toolchain's n
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -113,6 +116,9 @@ class Compiler:
         self.optimize = optimize
         self.evm_version = evm_version
         self._lock = threading.Lock()
+        # the last few successful compiles, so one pipeline that asks twice compiles once
+        self._memo_lock = threading.Lock()
+        self._memo: OrderedDict[str, tuple[CompileResult, dict[str, tuple[int, int]]]] = OrderedDict()
 
     # -- versions and backends ---------------------------------------------------------
     def node_modules(self) -> Path | None:
@@ -142,6 +148,19 @@ class Compiler:
     def executable(self, version: str) -> Path:
         """A native-CLI-compatible solc of ``version`` (for Slither, brownie, forge)."""
         return self.backend_for(version).executable(version)
+
+    def warm_for(self, text: str, filename: str = "Contract.sol") -> None:
+        """In a background thread, load the compiler ``text`` will need, so the first compile
+        does not wait for it; anything that goes wrong here is left for that compile to report."""
+
+        def load() -> None:
+            try:
+                version = resolve_version(find_pragmas(text, filename), known_versions(), filename)
+                self.backend_for(version).warm(version)
+            except Exception:  # noqa: BLE001 - the real compile reports it
+                pass
+
+        threading.Thread(target=load, name="ouro-compiler-warm", daemon=True).start()
 
     # -- compiling ---------------------------------------------------------------------
     def compile_file(self, path: str | Path, version: str | None = None) -> CompileResult:
@@ -180,6 +199,10 @@ class Compiler:
         if self.evm_version:
             settings["evmVersion"] = self.evm_version
         input_json = {"language": "Solidity", "sources": sources, "settings": settings}
+        key = hashlib.sha256(json.dumps([version, backend.name, input_json], sort_keys=True).encode()).hexdigest()
+        hit = self._remembered(key)
+        if hit is not None:
+            return hit
         output = backend.compile_standard(version, input_json, base_path="/")
         diagnostics = [self._diagnostic(e, sources) for e in output.get("errors", [])]
         errors = [d for d in diagnostics if d.severity == "error"]
@@ -199,7 +222,7 @@ class Compiler:
                     source_map=evm.get("bytecode", {}).get("sourceMap", ""),
                     deployed_source_map=evm.get("deployedBytecode", {}).get("sourceMap", ""),
                 )
-        return CompileResult(
+        result = CompileResult(
             file=unit,
             version=version,
             backend=backend.name,
@@ -209,6 +232,37 @@ class Compiler:
             raw=output,
             evm_version=self.evm_version,
         )
+        self._remember(key, result, [s for s in (output.get("sources") or {}) if s not in sources])
+        return result
+
+    # -- memo: an import that changed on disk since (size or mtime) makes an entry stale ----
+    _MEMO_SIZE = 4
+
+    @staticmethod
+    def _stamp(path: str) -> tuple[int, int]:
+        try:
+            st = Path(path).stat()
+            return st.st_size, st.st_mtime_ns
+        except OSError:
+            return -1, -1
+
+    def _remember(self, key: str, result: CompileResult, imported: list[str]) -> None:
+        with self._memo_lock:
+            self._memo[key] = (result, {p: self._stamp(p) for p in imported})
+            while len(self._memo) > self._MEMO_SIZE:
+                self._memo.popitem(last=False)
+
+    def _remembered(self, key: str) -> CompileResult | None:
+        with self._memo_lock:
+            entry = self._memo.get(key)
+            if entry is None:
+                return None
+            result, stamps = entry
+            if any(self._stamp(p) != st for p, st in stamps.items()):
+                del self._memo[key]
+                return None
+            self._memo.move_to_end(key)
+            return result
 
     @staticmethod
     def _diagnostic(err: dict, sources: dict[str, dict]) -> Diagnostic:

@@ -11,7 +11,7 @@ from eth_abi import decode, encode
 from eth_account import Account
 from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 
-from chains import DEFAULT_MNEMONIC
+from chains.defaults import DEFAULT_MNEMONIC
 
 from .abi_fast import encode as fast_encode
 from .executor import CallResult, Executor, decode_revert
