@@ -57,3 +57,26 @@ def test_slither_in_a_child_process_reports_what_it_reports_in_process(compiler,
     there = pending.result()
     key = lambda run: sorted((r["check"], r["first_markdown_element"]) for r in run.results)  # noqa: E731
     assert there.error is None and key(there) == key(here) and key(here)
+
+
+@pytest.mark.parametrize("name", ["v04_bank.sol", "v05_wallet.sol", "v06_killable.sol", "v07_lottery.sol",
+                                  "v08_token.sol"])
+def test_slither_on_ouros_compile_matches_slither_compiling_itself(compiler, fixtures_dir, name):
+    from verify.static import precompiled
+
+    path = fixtures_dir / name
+    compiled = compiler.compile_file(path)
+    assert precompiled.supports(compiled.version, compiled.raw)
+    own = run_slither(path, compiler, version=compiled.version, compiled=compiled)
+    theirs = run_slither(path, compiler, version=compiled.version)  # crytic-compile runs solc itself
+    key = lambda run: sorted((r["check"], r["first_markdown_element"]) for r in run.results)  # noqa: E731
+    assert own.error is None and key(own) == key(theirs) and key(own)
+
+
+def test_a_compile_without_the_compact_ast_goes_through_crytic_compile():
+    from verify.static import precompiled
+
+    assert not precompiled.supports("0.4.11")  # its standard JSON carries only the legacy AST
+    legacy = {"sources": {"A.sol": {"legacyAST": {"name": "SourceUnit"}}}}
+    assert not precompiled.supports("0.4.24", legacy)
+    assert precompiled.supports("0.4.24", {"sources": {"A.sol": {"ast": {"nodeType": "SourceUnit"}}}})

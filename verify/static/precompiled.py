@@ -2,8 +2,9 @@
 
 A crytic-compile platform whose ``compile`` parses ouro's standard-JSON output (ASTs and
 contracts), so Slither analyses exactly the bytes the engine tested and the file is compiled
-once. Used from solc 0.5 on, where the standard-JSON AST is the compact AST crytic-compile
-reads; older releases go through crytic-compile's own solc platform.
+once. Used from solc 0.4.13 on, whenever every source carries the compact AST crytic-compile reads
+(findings identical to crytic-compile's own compile on the 0.4 fixtures); older releases, whose
+standard JSON has only the legacy AST, go through crytic-compile's own solc platform.
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ from crytic_compile.platform.types import Type
 __all__ = ["PrecompiledPlatform", "supports"]
 
 
-def supports(version: str) -> bool:
-    major, minor, _ = (int(x) for x in version.split("."))
-    return (major, minor) >= (0, 5)
+def supports(version: str, output: dict[str, Any] | None = None) -> bool:
+    """Whether Slither can read this compile's output (``output``: also check its ASTs)."""
+    if tuple(int(x) for x in version.split(".")) < (0, 4, 13):
+        return False
+    sources = (output or {}).get("sources") or {}
+    return output is None or bool(sources) and all("nodeType" in (s.get("ast") or {}) for s in sources.values())
 
 
 class PrecompiledPlatform(AbstractPlatform):

@@ -59,7 +59,7 @@ def default_detectors() -> list[type]:
 
 def run_slither(path: str | Path, compiler: Compiler | None = None, version: str | None = None,
                 detectors: list[type] | None = None, compiled=None) -> SlitherRun:
-    """Slither on ``path``. With ``compiled`` (ouro's CompileResult of that file, solc >= 0.5)
+    """Slither on ``path``. With ``compiled`` (ouro's CompileResult of that file, solc >= 0.4.13)
     Slither reads that output and nothing is compiled a second time."""
     compiler = compiler or Compiler()
     p = Path(path).resolve()
@@ -78,7 +78,7 @@ def run_slither(path: str | Path, compiler: Compiler | None = None, version: str
     try:
         with redirect_stdout(sink), redirect_stderr(sink):
             sl = None
-            if compiled is not None and compiled.raw and precompiled.supports(run.version):
+            if compiled is not None and compiled.raw and precompiled.supports(run.version, compiled.raw):
                 try:
                     from crytic_compile import CryticCompile
 
