@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from .base import GeneratedSource, Generator, GeneratorUnavailable
+from .model import ModelGenerator
 from .template import TemplateGenerator
 
-__all__ = ["GeneratedSource", "Generator", "GeneratorUnavailable", "TemplateGenerator", "generators",
+__all__ = ["GeneratedSource", "Generator", "GeneratorUnavailable", "ModelGenerator", "TemplateGenerator", "generators",
            "select_generator"]
 
 
 def generators() -> dict[str, Generator]:
-    found = [TemplateGenerator()]
+    found = [TemplateGenerator(), ModelGenerator()]  # the model one needs a client: unavailable by name alone
     return {g.NAME: g for g in sorted(found, key=lambda g: g.PRIORITY)}
 
 

@@ -188,6 +188,7 @@ class Auction(Kind):
         body += [
             "",
             "/// @notice Withdraw the ETH of your bids that were outbid.",
+            "/// @custom:ouro-slot withdraw",
             "function withdraw() external nonReentrant {",
             "    uint256 amount = pendingReturns[msg.sender];",
             "    if (amount == 0) {",

@@ -248,6 +248,7 @@ class Crowdsale(Kind):
                 "}",
                 "",
                 "/// @notice Get your ETH back when the sale closed below its goal; your escrowed tokens are burnt.",
+                "/// @custom:ouro-slot claimRefund",
                 "function claimRefund() external nonReentrant {",
                 f"    if (!{closed}) {{",
                 f"        revert {'NotFinalized' if o.finalizable else 'SaleNotClosed'}();",

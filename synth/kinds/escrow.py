@@ -205,6 +205,7 @@ class Escrow(Kind):
                   "}"]
         b += ["",
               "/// @notice Pay out the caller's credit (pull payment).",
+              "/// @custom:ouro-slot withdraw",
               "function withdraw() external nonReentrant {",
               "    uint256 amount = claimable[msg.sender];",
               "    if (amount == 0) revert EscrowNothingToWithdraw();",

@@ -173,6 +173,7 @@ class Staking(Kind):
             "}",
             "",
             "/// @notice Take `amount` wei of your stake back; always possible.",
+            "/// @custom:ouro-slot withdraw",
             "function withdraw(uint256 amount) public nonReentrant updateReward(msg.sender) {",
             "    _withdraw(amount);",
             "    _send(msg.sender, amount);",

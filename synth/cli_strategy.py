@@ -1,0 +1,165 @@
+"""`ouro strategy`: learn, show, history, eval, rollback (the model generator's strategy)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+console = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+DEFAULT_DB = Path(".ouro") / "strategy.db"
+
+_db = click.option("--db", type=click.Path(path_type=Path), default=DEFAULT_DB, show_default=True,
+                   help="The strategy history (SQLite).")
+_model = click.option("--model", "model_name", default="demo", show_default=True,
+                      help="Model: 'demo' (scripted reference model with a known defect) or BACKEND:VALUE "
+                           "(synth.models.build_model).")
+_corpus = [click.option("--kind", "kinds", multiple=True, help="Only specs of this kind (repeatable)."),
+           click.option("--per-split", type=int, default=None, help="At most N specs per split (stable sample)."),
+           click.option("--max-examples", type=int, default=8, show_default=True,
+                        help="Property-search examples of the fast verification.")]
+
+
+def _opts(f):
+    for o in reversed([_db, _model] + _corpus):
+        f = o(f)
+    return f
+
+
+def _client(name: str):
+    if name == "demo":
+        from synth.strategy.demo import demo_model
+
+        return demo_model()
+    import synth.models as models
+
+    build = getattr(models, "build_model", None)  # "BACKEND:VALUE", e.g. openai:URL or transformers:NAME
+    if not callable(build):
+        raise click.UsageError(f"unknown model {name!r}; use --model demo")
+    try:
+        return build(name)
+    except Exception as exc:  # noqa: BLE001 - a bad model name is a usage error
+        raise click.UsageError(f"model {name!r}: {exc}") from None
+
+
+def _learner(db, model_name, kinds, per_split, max_examples, **kw):
+    from synth.strategy.evaluate import VerifierConfig
+    from synth.strategy.learn import Learner
+    from synth.strategy.store import StrategyStore
+
+    store = StrategyStore(db)
+    return Learner(store, _client(model_name), verifier=VerifierConfig(max_examples=max_examples),
+                   kinds=list(kinds) or ["staking", "auction", "escrow", "crowdsale"], per_split=per_split,
+                   log=lambda m: err.print(escape(m)), **kw)
+
+
+def _metrics_table(title: str, rows: list[dict]) -> Table:
+    t = Table(title=title)
+    for c in ("version", "split", "n", "first-pass", "after repair", "rounds used", "failures per check"):
+        t.add_column(c, overflow="fold")
+    for m in rows:
+        repair = "-" if m.get("max_rounds", 1) <= 1 or m.get("after_repair") is None else f"{m['after_repair']:.2f}"
+        t.add_row(str(m["version"]), m["split"], str(m["n"]), f"{m['first_pass']:.2f}", repair,
+                  f"{m['rounds']:.2f}" + (f" of {m['max_rounds']}" if m.get("max_rounds", 1) > 1 else ""),
+                  ", ".join(f"{k} {v}" for k, v in m["per_check"].items()) or "-")
+    return t
+
+
+@click.group("strategy")
+def strategy() -> None:
+    """The model generator's strategy: learn it from failures, show, evaluate, roll back."""
+
+
+@strategy.command()
+@_opts
+@click.option("--margin", type=float, default=0.1, show_default=True, help="Validation gain an edit needs.")
+@click.option("--rounds", "max_rounds", type=int, default=3, show_default=True, help="Learning rounds at most.")
+def learn(db, model_name, kinds, per_split, max_examples, margin, max_rounds) -> None:
+    """Propose edits from train failures; keep those validation confirms."""
+    lr = _learner(db, model_name, kinds, per_split, max_examples, margin=margin, max_rounds=max_rounds)
+    rep = lr.learn()
+    for d in rep.decisions:
+        console.print(f"{'accepted' if d.accepted else 'rejected'} {d.edit.kind} ({d.edit.origin}, {d.edit.check}): "
+                      f"{escape(d.edit.text[:100])} - {escape(d.reason)}")
+    console.print(f"version {rep.start} -> {rep.end} in {rep.rounds} round(s)")
+    console.print(_metrics_table("learned", [{"version": rep.end, "split": s, "max_rounds": 1, **m}
+                                             for s, m in rep.metrics.items()]))
+
+
+@strategy.command()
+@_db
+@click.option("--version", type=int, help="This version instead of the current one.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--output", type=click.Path(path_type=Path), help="Also write it here (a strategy file).")
+def show(db, version, as_json, output) -> None:
+    """Print the current strategy (or VERSION) as YAML."""
+    from synth.strategy import load_strategy
+    from synth.strategy.store import StrategyStore
+
+    store = StrategyStore(db)
+    s = store.get(version) if version else (store.current() or load_strategy())
+    console.print_json(json.dumps(s.to_dict())) if as_json else console.print(escape(s.to_yaml()))
+    if output:
+        from verify.report import write_atomic
+
+        write_atomic(output, s.to_yaml())
+
+
+@strategy.command()
+@_db
+def history(db) -> None:
+    """Every version with its status and metrics."""
+    from synth.strategy.store import StrategyStore
+
+    store = StrategyStore(db)
+    cur = store.current()
+    t = Table(title="strategy history")
+    for c in ("version", "parent", "status", "hash", "verifier", "note"):
+        t.add_column(c, overflow="fold")
+    for v in store.versions():
+        mark = " *" if cur and v["version"] == cur.version else ""
+        t.add_row(f"{v['version']}{mark}", str(v["parent"] or "-"), v["status"], v["hash"], v["verifier_hash"],
+                  escape(v["note"] or ""))
+    console.print(t)
+    console.print(_metrics_table("metrics", store.metrics()))
+
+
+@strategy.command("eval")
+@_opts
+@click.option("--split", type=click.Choice(["train", "validation", "test"]), default="test", show_default=True)
+@click.option("--version", type=int, help="This version instead of the current one.")
+@click.option("--rounds", type=int, default=1, show_default=True, help="Repair rounds (1: first pass only).")
+@click.option("--json", "as_json", is_flag=True)
+def eval_cmd(db, model_name, kinds, per_split, max_examples, split, version, rounds, as_json) -> None:
+    """First-pass rate (and pass after repair) of a version on a split."""
+    lr = _learner(db, model_name, kinds, per_split, max_examples)
+    s = lr.store.get(version) if version else lr.store.current()
+    r = lr.evaluate(s, split, rounds=rounds)
+    m = {"version": s.version, "split": split, "max_rounds": rounds, **r.metrics()}
+    if as_json:
+        console.print_json(json.dumps({**m, "specs": [x.__dict__ for x in r.results]}))
+    else:
+        console.print(_metrics_table(f"strategy v{s.version} on {split}", [m]))
+        for x in r.results:
+            console.print(f"{'PASS' if x.first_pass else 'FAIL'} {x.spec} rounds={x.rounds} {', '.join(x.checks)}")
+
+
+@strategy.command()
+@_db
+@click.argument("version", type=int)
+def rollback(db, version) -> None:
+    """Make VERSION current again."""
+    from synth.strategy.store import StrategyStore
+
+    try:
+        s = StrategyStore(db).rollback(version)
+    except KeyError as exc:
+        err.print(f"[red]error[/] {escape(str(exc))}")
+        sys.exit(2)
+    console.print(f"current strategy: version {s.version} ({s.hash})")

@@ -1,0 +1,137 @@
+"""The strategy history (SQLite): versions, per-version metrics, the recorded corpus split, every
+evaluated attempt, and the verification cache (content hash of the source + verifier-config hash)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+from typing import Any
+
+from .model import Strategy
+
+__all__ = ["StrategyStore"]
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS versions (id INTEGER PRIMARY KEY, hash TEXT, parent INTEGER, created REAL,
+    status TEXT, note TEXT, verifier_hash TEXT, body TEXT);
+CREATE TABLE IF NOT EXISTS metrics (version INTEGER, split TEXT, n INTEGER, first_pass REAL,
+    after_repair REAL, rounds REAL, per_check TEXT, verifier_hash TEXT, created REAL, max_rounds INTEGER,
+    PRIMARY KEY (version, split, verifier_hash, max_rounds));
+CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS corpus (id TEXT PRIMARY KEY, split TEXT);
+CREATE TABLE IF NOT EXISTS attempts (version INTEGER, strategy_hash TEXT, spec TEXT, split TEXT, round INTEGER,
+    status TEXT, checks TEXT, error TEXT, created REAL);
+CREATE TABLE IF NOT EXISTS verify_cache (source_hash TEXT, verifier_hash TEXT, result TEXT,
+    PRIMARY KEY (source_hash, verifier_hash));
+"""
+
+
+class StrategyStore:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(str(self.path), timeout=30)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(SCHEMA)
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- versions
+    def add_version(self, s: Strategy, status: str, verifier_hash: str) -> Strategy:
+        with self.db:
+            cur = self.db.execute("INSERT INTO versions (hash, parent, created, status, note, verifier_hash, body) "
+                                  "VALUES (?,?,?,?,?,?,?)", (s.hash, s.parent, time.time(), status, s.note,
+                                                             verifier_hash, "{}"))
+            vid = cur.lastrowid
+            s = s.replace(version=vid)
+            self.db.execute("UPDATE versions SET body=? WHERE id=?", (json.dumps(s.to_dict()), vid))
+            if status in ("accepted", "initial"):
+                self.set_current(vid)
+        return s
+
+    def get(self, version: int) -> Strategy:
+        row = self.db.execute("SELECT body FROM versions WHERE id=?", (version,)).fetchone()
+        if row is None:
+            raise KeyError(f"no strategy version {version}")
+        return Strategy.from_dict(json.loads(row[0]))
+
+    def status(self, version: int) -> str:
+        row = self.db.execute("SELECT status FROM versions WHERE id=?", (version,)).fetchone()
+        return row[0] if row else ""
+
+    def set_current(self, version: int) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES ('current', ?)", (str(version),))
+
+    def rollback(self, version: int) -> Strategy:
+        """Make ``version`` (an accepted or initial one) current again."""
+        s = self.get(version)
+        if self.status(version) not in ("accepted", "initial"):
+            raise KeyError(f"version {version} was {self.status(version)}; roll back to an accepted one")
+        self.set_current(version)
+        return s
+
+    def current(self) -> Strategy | None:
+        row = self.db.execute("SELECT value FROM state WHERE key='current'").fetchone()
+        return self.get(int(row[0])) if row else None
+
+    def versions(self) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT id, hash, parent, created, status, note, verifier_hash FROM versions "
+                               "ORDER BY id").fetchall()
+        keys = ("version", "hash", "parent", "created", "status", "note", "verifier_hash")
+        return [dict(zip(keys, r)) for r in rows]
+
+    # -- metrics
+    def put_metrics(self, version: int, split: str, m: dict[str, Any], verifier_hash: str,
+                    max_rounds: int = 1) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?)",
+                            (version, split, m["n"], m["first_pass"], m.get("after_repair"), m["rounds"],
+                             json.dumps(m["per_check"]), verifier_hash, time.time(), max_rounds))
+
+    def metrics(self, version: int | None = None) -> list[dict[str, Any]]:
+        q = ("SELECT version, split, n, first_pass, after_repair, rounds, per_check, verifier_hash, max_rounds "
+             "FROM metrics")
+        where = " WHERE version=?" if version is not None else ""
+        rows = self.db.execute(q + where + " ORDER BY version, split, max_rounds",
+                               (version,) if version is not None else ()).fetchall()
+        keys = ("version", "split", "n", "first_pass", "after_repair", "rounds", "per_check", "verifier_hash",
+                "max_rounds")
+        return [dict(zip(keys, r[:6] + (json.loads(r[6]),) + r[7:])) for r in rows]
+
+    # -- corpus split (recorded once, never changed)
+    def recorded_splits(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT id, split FROM corpus").fetchall())
+
+    def record_splits(self, entries) -> None:
+        with self.db:
+            self.db.executemany("INSERT OR IGNORE INTO corpus VALUES (?,?)", [(e.id, e.split) for e in entries])
+
+    # -- attempts
+    def add_attempt(self, version: int, strategy_hash: str, spec: str, split: str, rnd: int, status: str,
+                    checks: list[str], error: str) -> None:
+        with self.db:
+            self.db.execute("INSERT INTO attempts VALUES (?,?,?,?,?,?,?,?,?)",
+                            (version, strategy_hash, spec, split, rnd, status, json.dumps(checks), error[:2000],
+                             time.time()))
+
+    def attempts(self, version: int | None = None) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT version, spec, split, round, status, checks, error FROM attempts"
+                               + (" WHERE version=?" if version is not None else ""),
+                               (version,) if version is not None else ()).fetchall()
+        keys = ("version", "spec", "split", "round", "status", "checks", "error")
+        return [dict(zip(keys, r[:5] + (json.loads(r[5]),) + r[6:])) for r in rows]
+
+    # -- verification cache
+    def cached(self, source_hash: str, verifier_hash: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT result FROM verify_cache WHERE source_hash=? AND verifier_hash=?",
+                              (source_hash, verifier_hash)).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def cache(self, source_hash: str, verifier_hash: str, result: dict[str, Any]) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO verify_cache VALUES (?,?,?)",
+                            (source_hash, verifier_hash, json.dumps(result)))

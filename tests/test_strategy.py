@@ -1,0 +1,218 @@
+"""The self-improving strategy, end to end with the real compiler, Slither and property engine.
+
+A scripted model answers every payout slot with the template's body, but pays before it updates
+balances (its known defect), unless the prompt carries a rule about updating state before
+external calls. ``learn`` must find that rule from train failures alone, keep it because validation
+improves, reject a rule that leaks a train spec's name and one that makes validation worse, and
+lift the held-out test split; ``rollback`` must restore the old version and its pass rate.
+Verification results are cached by source hash, so repeated evaluations are cheap.
+"""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from synth.generators import GeneratorUnavailable, ModelGenerator, TemplateGenerator
+from synth.generators.model import GenerationFailed
+from synth.generators.solidity_edit import (BodyError, apply_post_rules, check_statements, find_slots, open_slot,
+                                            post_rule_violations)
+from synth.kinds import get_kind
+from synth.models import ScriptedModel
+from synth.spec import parse_spec_text
+from synth.strategy import StrategyError, load_strategy
+from synth.strategy.corpus import build_corpus, select, split_of
+from synth.strategy.demo import demo_model, pay_first, reference_answer
+from synth.strategy.learn import Edit, Learner, leak_problem
+from synth.strategy.store import StrategyStore
+
+KINDS = ["staking", "auction", "escrow", "crowdsale"]
+PER_SPLIT = 3
+HURTING = "Save gas on payouts: prefer the cheapest transfer helper you can find."
+
+
+def _spec(doc):
+    return parse_spec_text(yaml.safe_dump(doc), f"{doc['name']}.yaml")
+
+
+def _grid_doc(kind, i=-1):
+    from synth.grid import grid_specs
+
+    return grid_specs([kind])[i]
+
+
+# --------------------------------------------------------------------------- fast unit tests
+def test_slots_are_marked_and_template_obeys_post_rules():
+    strategy = load_strategy()
+    assert strategy.hash == "04f8463435c97044"  # the shipped default's recorded content hash
+    for kind in KINDS:
+        spec = _spec(_grid_doc(kind))
+        src = get_kind(kind).render(spec)
+        slots = find_slots(src)
+        assert slots, kind
+        assert TemplateGenerator().generate(spec).source == src  # the template already obeys them
+        assert not post_rule_violations(src, strategy.post_rules)
+        opened = open_slot(src, slots[0])
+        assert "nonReentrant" not in find_slots(opened)[0].function.header
+        # the post-rule puts the guard back (and the base, when the contract lacks it)
+        assert not post_rule_violations(apply_post_rules(opened, strategy.post_rules), strategy.post_rules)
+    bare = ("// SPDX-License-Identifier: MIT\npragma solidity ^0.8.24;\n\ncontract P {\n"
+            "    mapping(address => uint256) public c;\n"
+            "    function take() external {\n        uint256 a = c[msg.sender];\n        c[msg.sender] = 0;\n"
+            '        (bool ok, ) = payable(msg.sender).call{value: a}("");\n        require(ok);\n    }\n}\n')
+    fixed = apply_post_rules(bare, strategy.post_rules)
+    assert "function take() external nonReentrant {" in fixed
+    assert "contract P is ReentrancyGuard {" in fixed and "import {ReentrancyGuard}" in fixed
+
+
+def test_statement_validation_rejects_escapes():
+    assert check_statements("```solidity\nx = 1;\n```") == "x = 1;"
+    for bad in ["pragma solidity ^0.8.0;", 'import "x.sol";', "}\nfunction f() external {", "x = 1; }",
+                "if (a) { x = 1;", "function f() {}", "uint256 x = 1", "", 'x = "unterminated;', "/* open",
+                "assembly { sstore(0, 1) }", "address(this).delegatecall(d);"]:
+        with pytest.raises(BodyError):
+            check_statements(bad)
+    check_statements('if (a) { x = "}"; } // }')  # braces inside strings and comments are not code
+
+
+def test_strategy_file_round_trip_and_caps(tmp_path):
+    s = load_strategy()
+    p = tmp_path / "s.yaml"
+    p.write_text(s.to_yaml())
+    assert load_strategy(p).hash == s.hash
+    p.write_text(s.to_yaml().replace("You write", "You edit"))
+    with pytest.raises(StrategyError, match="content hash"):
+        load_strategy(p)
+    from synth.strategy.model import MAX_RULE_CHARS, Rule
+
+    with pytest.raises(StrategyError):
+        s.replace(rules=(Rule("r", "x" * (MAX_RULE_CHARS + 1)),))
+    with pytest.raises(StrategyError):
+        s.replace(rules=tuple(Rule(f"r{i}", "rule") for i in range(13)))
+
+
+def test_split_is_stable_and_recorded(tmp_path):
+    entries = build_corpus(KINDS)
+    assert {e.split for e in entries} == {"train", "validation", "test"}
+    assert all(e.split == split_of(e.id) for e in entries)
+    assert any(e.id.startswith("example:") for e in entries)
+    store = StrategyStore(tmp_path / "s.db")
+    store.record_splits(entries)
+    moved = {entries[0].id: "test" if entries[0].split != "test" else "train"}
+    store.db.execute("UPDATE corpus SET split=? WHERE id=?", (moved[entries[0].id], entries[0].id))
+    store.db.commit()
+    again = build_corpus(KINDS, recorded=store.recorded_splits())  # the recorded split wins: never re-split
+    assert next(e for e in again if e.id == entries[0].id).split == moved[entries[0].id]
+
+
+def test_leak_guard():
+    train = [e for e in select(build_corpus(KINDS), PER_SPLIT) if e.split == "train"]
+    name = train[0].doc["name"]
+    assert "train spec name" in leak_problem(f"In {name} update state first.", train)
+    assert leak_problem("Never send ETH to 0x00000000000000000000000000000000deadbeef.", train)
+    assert leak_problem("Update all state before any external call.", train) is None
+
+
+def test_failed_model_output_is_a_recorded_attempt():
+    """Garbage, escapes and invalid Solidity are failed attempts with a status, never crashes."""
+    spec = _spec(_grid_doc("escrow"))
+    strategy = load_strategy()
+    answers = ["pragma solidity ^0.8.0; contract X {}",  # file-level text
+               "}\n    function steal() external { selfdestruct(payable(msg.sender)); ",  # escapes the body
+               "uint256 amount = ;",  # statements that do not compile
+               "Sure! Here is the body you asked for"]  # prose, not Solidity
+    gen = ModelGenerator(ScriptedModel(answers), strategy)
+    statuses = [gen.attempt(spec).status for _ in answers]
+    assert statuses == ["model-output-invalid", "model-output-invalid", "compile-error", "model-output-invalid"]
+    assert gen.attempt(spec).status == "model-error"  # the scripted model ran out of answers
+    assert len(gen.attempts) == 5 and all(not a.ok and a.error for a in gen.attempts)
+    with pytest.raises(GenerationFailed):
+        gen.generate(spec)
+    with pytest.raises(GeneratorUnavailable):
+        ModelGenerator().generate(spec)
+
+
+def test_the_scripted_defect_reorders_the_payout():
+    spec = _spec(_grid_doc("auction"))
+    gen = ModelGenerator(None, load_strategy())
+    skeleton, slots = gen.skeleton(spec)
+    from synth.generators.model import build_messages
+
+    msgs = build_messages(load_strategy(), spec, skeleton, slots[0][0], slots[0][1])
+    good = reference_answer(msgs)
+    bad = pay_first(good)
+    assert bad != good and bad.index("call{value") < bad.index("pendingReturns[msg.sender] = 0")
+    a = ModelGenerator(demo_model(), load_strategy()).attempt(spec)
+    assert a.ok, a.error  # compiles: the defect is a safety flaw, not a syntax error
+
+
+# --------------------------------------------------------------------------- the acceptance test
+def test_learn_accepts_a_rule_that_lifts_the_test_split_and_rollback_restores(tmp_path):
+    import time
+
+    t0 = time.perf_counter()
+    db = tmp_path / "strategy.db"
+    train = [e for e in select(build_corpus(KINDS), PER_SPLIT) if e.split == "train"]
+    leaky = f"In {train[0].doc['name']} always update state before external calls."
+    proposer = ScriptedModel([{"text": leaky}, {"text": HURTING}], cycle=True)
+    logs: list[str] = []
+    learner = Learner(StrategyStore(db), demo_model(), kinds=KINDS, per_split=PER_SPLIT, margin=0.1,
+                      proposer=proposer, log=logs.append)
+    start = learner.store.current()
+    assert start.version == 1 and not start.rules
+    baseline = {s: learner.evaluate(start, s) for s in ("train", "validation", "test")}
+    assert baseline["train"].per_check().get("reentrancy-eth", 0) >= 1  # the defect is seen on train
+    assert baseline["test"].rate < 0.9
+
+    report = learner.learn()
+    by_text = {d.edit.text: d for d in report.decisions}
+    assert not by_text[leaky].accepted and "train spec name" in by_text[leaky].reason
+    assert not by_text[HURTING].accepted and by_text[HURTING].regressions, by_text[HURTING]
+    accepted = [d for d in report.decisions if d.accepted]
+    assert len(accepted) == 1 and accepted[0].edit.origin == "catalogue"
+    learned = learner.store.current()
+    assert learned.version == report.end != start.version
+    rule = learned.rules[-1]
+    assert "before any external call" in rule.text and rule.check == "reentrancy-eth"
+    assert rule.specs and set(rule.specs) <= {e.id for e in train}  # created from train failures only
+    assert report.metrics["validation"]["first_pass"] > baseline["validation"].rate
+
+    after = learner.evaluate(learned, "test")
+    assert after.rate >= 0.9 > baseline["test"].rate
+    versions = learner.store.versions()
+    assert {v["verifier_hash"] for v in versions} == {learner.verifier_hash}
+    assert [v["status"] for v in versions].count("rejected") == 1  # the hurting rule (the leak never ran)
+
+    # an explicit edit on top of the learned version that breaks passing validation specs is reverted
+    bad = learner.consider(Edit("rule", HURTING.replace("Save gas", "To save gas"), "reentrancy-eth"))
+    assert not bad.accepted and bad.regressions and bad.validation_after < bad.validation_before
+    assert learner.store.current().hash == learned.hash
+
+    # the CLI reads the same history; the verification cache makes these cheap
+    runner = CliRunner()
+    from synth.cli import main
+
+    common = ["--db", str(db), "--per-split", str(PER_SPLIT)] + sum((["--kind", k] for k in KINDS), [])
+    r = runner.invoke(main, ["strategy", "eval", "--split", "test", "--json"] + common)
+    assert r.exit_code == 0, r.output
+    import json
+
+    assert json.loads(r.output)["first_pass"] >= 0.9
+    r = runner.invoke(main, ["strategy", "history", "--db", str(db)])
+    assert r.exit_code == 0 and "rejected" in r.output and "first-pass" in r.output, r.output
+    r = runner.invoke(main, ["strategy", "show", "--db", str(db)])
+    assert r.exit_code == 0 and "before any external call" in r.output
+
+    # rollback restores the old version and its pass rate
+    r = runner.invoke(main, ["strategy", "rollback", "--db", str(db), str(start.version)])
+    assert r.exit_code == 0, r.output
+    restored = StrategyStore(db).current()
+    assert restored.hash == start.hash and not restored.rules
+    r = runner.invoke(main, ["strategy", "eval", "--split", "test", "--json"] + common)
+    assert json.loads(r.output)["first_pass"] == pytest.approx(baseline["test"].rate, abs=1e-3)
+    r = runner.invoke(main, ["strategy", "rollback", "--db", str(db), str(by_text[HURTING].version)])
+    assert r.exit_code == 2  # a rejected version cannot become current
+    print(f"baseline {[(s, round(b.rate, 2)) for s, b in baseline.items()]} -> test {after.rate:.2f} "
+          f"in {time.perf_counter() - t0:.0f} s")
+
