@@ -34,6 +34,16 @@ def _fail(message: str) -> NoReturn:
     sys.exit(EXIT_BAD_INPUT)
 
 
+def _client(model: str | None, options: tuple[str, ...]):
+    from synth.models import ModelError
+    from synth.models.registry import build_model
+
+    try:
+        return build_model(model, options) if model else _fail("--model-option needs --model")
+    except ModelError as exc:
+        _fail(" ".join(str(exc).split()))
+
+
 def _describe_to_spec(describe: str, model: str | None, options: tuple[str, ...]) -> str:
     """The YAML text of the validated spec the model wrote for ``describe``; exits 2 otherwise."""
     from synth.describe import DescribeError, spec_from_description
@@ -72,10 +82,10 @@ def attach_describe(command: click.Command) -> None:
     @functools.wraps(original)
     def callback(describe: str | None, model: str | None, model_options: tuple[str, ...], **kwargs):
         if describe is None:
-            if model or model_options:
-                _fail("--model and --model-option are used with --describe TEXT")
             if kwargs.get("spec") is None:
                 _fail("give a SPEC file, or --describe TEXT with --model BACKEND:VALUE")
+            if model or model_options:  # the model writes the functions the template leaves to it
+                return original(**kwargs, model_client=_client(model, model_options))
             return original(**kwargs)
         if kwargs.get("spec") is not None:
             _fail("give either SPEC or --describe TEXT, not both")

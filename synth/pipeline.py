@@ -34,6 +34,7 @@ class SynthOptions:
     steps: int = 10
     replay: bool = True  # replay counterexamples on Anvil
     static: bool = True
+    model: Any = None  # a ModelClient: makes the model generator available
 
 
 @dataclass
@@ -138,7 +139,7 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
     opts = opts or SynthOptions()
     spec = load_spec(spec_path)
     out_dir = check_out_dir(out)
-    generator = select_generator(opts.generator)
+    generator = select_generator(opts.generator, opts.model)
     generated = generator.generate(spec)
     compiler = compiler or Compiler(evm_version="cancun")  # what the engine runs: compiled once
     compiler.warm_for(generated.source)  # node loads solc while Python imports the engine

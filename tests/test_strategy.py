@@ -216,3 +216,32 @@ def test_learn_accepts_a_rule_that_lifts_the_test_split_and_rollback_restores(tm
     print(f"baseline {[(s, round(b.rate, 2)) for s, b in baseline.items()]} -> test {after.rate:.2f} "
           f"in {time.perf_counter() - t0:.0f} s")
 
+
+
+def test_ouro_synth_with_a_model_writes_the_slot_bodies(tmp_path):
+    """`ouro synth SPEC --model scripted:ANSWERS.json`: the model generator fills the slot, the
+    contract is verified and the project written; an unusable answer writes nothing."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ouro = Path(sys.executable).parent / "ouro"
+    spec = Path(__file__).resolve().parent.parent / "examples" / "specs" / "staking.yaml"
+    src = get_kind("staking").render(parse_spec_text(spec.read_text(), str(spec)))
+    bodies = [s.body(src).strip("\n") for s in find_slots(src)]
+    assert bodies
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(bodies))
+    out = tmp_path / "out"
+    run = subprocess.run([str(ouro), "synth", str(spec), "--out", str(out), "--model", f"scripted:{answers}",
+                          "--max-examples", "20", "--no-replay"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stdout[-2000:] + run.stderr[-2000:]
+    written = next((out / "contracts").glob("*.sol")).read_text()
+    assert bodies[0].strip().splitlines()[0].strip() in written
+    garbage = tmp_path / "garbage.json"
+    garbage.write_text(json.dumps(["function kill() external { selfdestruct(payable(msg.sender)); }"]))
+    run = subprocess.run([str(ouro), "synth", str(spec), "--out", str(tmp_path / "bad"), "--model",
+                          f"scripted:{garbage}", "--no-replay"], capture_output=True, text=True)
+    assert run.returncode == 1 and "generation failed" in run.stderr
+    assert not (tmp_path / "bad").exists()

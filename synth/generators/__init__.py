@@ -10,13 +10,16 @@ __all__ = ["GeneratedSource", "Generator", "GeneratorUnavailable", "ModelGenerat
            "select_generator"]
 
 
-def generators() -> dict[str, Generator]:
-    found = [TemplateGenerator(), ModelGenerator()]  # the model one needs a client: unavailable by name alone
+def generators(model=None) -> dict[str, Generator]:
+    """Every backend; the model one is available only with a model client (``model``)."""
+    found = [TemplateGenerator(), ModelGenerator(client=model)]
     return {g.NAME: g for g in sorted(found, key=lambda g: g.PRIORITY)}
 
 
-def select_generator(name: str | None = None) -> Generator:
-    gens = generators()
+def select_generator(name: str | None = None, model=None) -> Generator:
+    gens = generators(model)
+    if name is None and model is not None:  # a model given: it is what the user asked to use
+        name = "model"
     if name is None:
         for g in gens.values():
             if g.is_available():
