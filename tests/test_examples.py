@@ -86,6 +86,9 @@ def test_example_spec_synthesises(synthesized, name):
         assert (out / rel).is_file(), rel
 
 
+# the first of these tests sets up brownie_runs: eleven `brownie test` runs on two workers, which
+# take about 6 minutes on an idle 2-core machine and far longer on a loaded one
+@pytest.mark.timeout(2700)
 @pytest.mark.parametrize("name", [s.stem for s in SPECS])
 def test_example_project_passes_brownie_test(brownie_runs, synthesized, name):
     assert synthesized[name][1].returncode == 0, "synthesis failed; see test_example_spec_synthesises"
