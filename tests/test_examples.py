@@ -87,7 +87,7 @@ def test_example_spec_synthesises(synthesized, name):
 
 
 # the first of these tests sets up brownie_runs: eleven `brownie test` runs on two workers, which
-# take about 6 minutes on an idle 2-core machine and far longer on a loaded one
+# take minutes on an idle 2-core machine and far longer on a loaded one
 @pytest.mark.timeout(2700)
 @pytest.mark.parametrize("name", [s.stem for s in SPECS])
 def test_example_project_passes_brownie_test(brownie_runs, synthesized, name):
