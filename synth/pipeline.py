@@ -35,6 +35,7 @@ class SynthOptions:
     replay: bool = True  # replay counterexamples on Anvil
     static: bool = True
     model: Any = None  # a ModelClient: makes the model generator available
+    repair_rounds: int = 3  # a contract that fails verification is repaired (0: never)
 
 
 @dataclass
@@ -50,6 +51,16 @@ class SynthResult:
     abi: list[dict] = field(default_factory=list)
     seconds: float = 0.0
     error: str | None = None
+    # first-pass, pass-after-repair, rounds used and per-check counts (see ``metrics``)
+    repair: dict[str, Any] | None = None
+
+    def metrics(self) -> dict[str, Any]:
+        """What every report states: did the first attempt pass, did repair make it pass, how many
+        repair rounds it took, and per check what was found and what repair fixed."""
+        rep = self.repair or {}
+        first = rep.get("first_pass", self.passed)
+        return {"first_pass": first, "passed_after_repair": None if first else self.passed,
+                "repair_rounds": rep.get("rounds", 0), "per_check": rep.get("per_check", {})}
 
     def blocking(self) -> list[dict]:
         """Findings that fail the synthesis: high/medium, or any violated property."""
@@ -154,12 +165,48 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
         except InvariantError as exc:
             n_kind = len(get_kind(spec.kind).invariants(spec))
             raise SpecError([_invariant_problem(spec_path, exc, n_kind, invariant_line)]) from None
+        if not res.passed and opts.repair_rounds > 0 and res.entry.get("status") == "ok" and res.blocking():
+            res = _repair_and_reverify(spec, sol, compiler, opts, generated, res)
         res.seconds = time.perf_counter() - t0
         if res.passed:
             write_project(out_dir, spec, res, Path(spec_path))
         else:
             write_failure_report(out_dir, spec, res)
     return res
+
+
+def _per_check(findings: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in findings:
+        counts[f["check"]] = counts.get(f["check"], 0) + 1
+    return counts
+
+
+def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions, generated: GeneratedSource,
+                         first: SynthResult) -> SynthResult:
+    """Repair a contract that failed (patchers, then the model if any), and verify the patched
+    contract against the whole spec again: it passes only if that verification passes."""
+    from .repair.engine import RepairOptions, repair_file
+
+    found = _per_check(first.blocking())
+    rep = repair_file(sol, compiler, RepairOptions(
+        rounds=opts.repair_rounds, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
+        constructor_args={spec.name: resolve_actors(first.constructor_args, _actor_addresses())}, model=opts.model))
+    rounds = len(rep.get("rounds") or [])
+    base = {"first_pass": False, "rounds": rounds, "report": {k: rep.get(k) for k in ("status", "error", "diff")},
+            "per_check": {c: {"found": n, "repaired": 0} for c, n in found.items()}}
+    if not rep.get("patched"):
+        first.repair = base
+        return first
+    sol.write_text(rep["patched"], encoding="utf-8")
+    patched = GeneratedSource(generated.contract, rep["patched"], f"{generated.generator}+repair")
+    again = verify_generated(spec, sol, compiler, opts, patched)
+    left = _per_check(again.blocking())
+    for c, row in base["per_check"].items():
+        row["repaired"] = max(0, row["found"] - left.get(c, 0))
+    again.repair = base
+    again.seconds += first.seconds
+    return again
 
 
 def _invariant_problem(spec_path, exc: InvariantError, n_kind: int, invariant_line) -> str:

@@ -36,6 +36,8 @@ def report_document(spec, res) -> dict[str, Any]:
             "invariants": [{"id": i, "text": t} for i, t in zip(res.invariant_ids, res.invariants)],
             "scenarios": [{"name": s.name, "passed": s.passed, "message": s.message} for s in res.scenarios],
             "blocking_findings": len(res.blocking()),
+            "metrics": res.metrics(),
+            "repair": (res.repair or {}).get("report"),
         },
         "results": [res.entry] if res.entry else [],
     }
@@ -46,7 +48,17 @@ def _markdown(spec, res) -> str:
     s = doc["synthesis"]
     lines = [f"# ouro synthesis report: {spec.name} ({spec.kind})", "",
              f"- verdict: **{'PASSED' if res.passed else 'FAILED'}**",
-             f"- generator: {s['generator']}", f"- time: {s['seconds']} s", ""]
+             f"- generator: {s['generator']}", f"- time: {s['seconds']} s"]
+    m = s["metrics"]
+    lines += [f"- first pass: {'yes' if m['first_pass'] else 'no'}"
+              + ("" if m["first_pass"] else f"; after repair: {'passed' if m['passed_after_repair'] else 'failed'}"
+                 f" ({m['repair_rounds']} round(s))"), ""]
+    if m["per_check"]:
+        lines += ["| check | found | repaired |", "|---|---|---|"]
+        lines += [f"| {c} | {r['found']} | {r['repaired']} |" for c, r in sorted(m["per_check"].items())] + [""]
+    if s.get("repair") and s["repair"].get("diff"):
+        fence = "~~~~"
+        lines += ["## Repair", "", fence + "diff", s["repair"]["diff"].replace(fence, "~ ~ "), fence, ""]
     if res.error:
         lines += ["```", res.error, "```", ""]
     lines += ["## Invariants checked", ""] + [f"- `{t}`" for t in res.invariants] + [""]
