@@ -218,6 +218,10 @@ from synth.cli_verify import report as _report_cmd, verify as _verify_cmd  # noq
 
 main.add_command(_verify_cmd, "verify")
 main.add_command(_report_cmd, "report")
+from synth.cli_strategy import strategy as _strategy_group  # noqa: E402
+main.add_command(_strategy_group, "strategy")
+from synth.cli_repair import repair as _repair_cmd  # noqa: E402
+main.add_command(_repair_cmd, "repair")
 
 
 @main.command()
@@ -261,12 +265,14 @@ def replay(evidence: Path, brownie_test: Path | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the property search.")
 @click.option("--max-examples", type=int, default=60, show_default=True, help="Sequences tried per property run.")
 @click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
-def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool) -> None:
+def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool,
+          model_client=None) -> None:
     """Synthesise a contract from SPEC, verify it, and write a brownie project if it passes.
 
     Exit status: 0 passed (project written), 1 verification failed (report written), 2 bad input.
     """
     from synth.generators import GeneratorUnavailable
+    from synth.generators.model import GenerationFailed
     from synth.pipeline import SynthOptions, synthesize
     from synth.spec import SpecError, load_spec
 
@@ -274,11 +280,14 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
         name = load_spec(spec).name
         res = synthesize(spec, out or Path("out") / name,
                          SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
-                                      replay=not no_replay))
+                                      replay=not no_replay, model=model_client))
     except (SpecError, GeneratorUnavailable) as exc:
         for line in str(exc).splitlines():
             err.print(f"[red]error[/] {escape(line)}")
         sys.exit(EXIT_TOOL_ERROR)
+    except GenerationFailed as exc:  # the model's code was unusable: nothing written
+        err.print(f"[red]generation failed[/] {escape(' '.join(str(exc).split()))}")
+        sys.exit(EXIT_FINDINGS)
     _print_synth(res, out or Path("out") / name)
     sys.exit(EXIT_OK if res.passed else EXIT_FINDINGS)
 
@@ -340,6 +349,9 @@ def spec_check(files: tuple[Path, ...]) -> None:
                 err.print(f"[red]error[/] {escape(line)}")
     sys.exit(EXIT_TOOL_ERROR if bad else EXIT_OK)
 
+
+from synth.cli_models import attach_describe  # noqa: E402 - `ouro synth --describe TEXT --model ...`
+attach_describe(synth)
 
 if __name__ == "__main__":  # pragma: no cover
     main()
