@@ -191,7 +191,8 @@ def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions
     found = _per_check(first.blocking())
     rep = repair_file(sol, compiler, RepairOptions(
         rounds=opts.repair_rounds, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
-        constructor_args={spec.name: resolve_actors(first.constructor_args, _actor_addresses())}, model=opts.model))
+        constructor_args={spec.name: resolve_actors(first.constructor_args, _actor_addresses())}, model=opts.model,
+        refuted_too=True))
     rounds = len(rep.get("rounds") or [])
     base = {"first_pass": False, "rounds": rounds, "report": {k: rep.get(k) for k in ("status", "error", "diff")},
             "per_check": {c: {"found": n, "repaired": 0} for c, n in found.items()}}

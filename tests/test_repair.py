@@ -172,3 +172,28 @@ def test_cli_repairs_and_writes_only_when_accepted(tmp_path):
     assert not (other / "TxOriginWallet04.repaired.sol").exists()
     rep = json.loads((other / "TxOriginWallet04.repair.json").read_text())["repair"]
     assert rep["rounds"][0]["attempts"][0]["status"] == "failed"
+
+
+def test_synth_repairs_a_model_written_contract_and_reports_the_metrics(tmp_path):
+    """The scripted model pays before it updates the stake: the first attempt fails on
+    reentrancy-eth, repair moves the write before the payment, and the patched contract passes
+    the whole spec (properties, invariants, scenarios); the report says so."""
+    import json
+    from pathlib import Path
+
+    from synth.pipeline import SynthOptions, synthesize
+    from synth.strategy.demo import demo_model
+
+    spec = Path(__file__).resolve().parent.parent / "examples" / "specs" / "staking.yaml"
+    out = tmp_path / "project"
+    res = synthesize(spec, out, SynthOptions(model=demo_model(), max_examples=40, replay=False))
+    m = res.metrics()
+    assert res.passed and m["first_pass"] is False and m["passed_after_repair"] is True
+    assert m["repair_rounds"] >= 1 and m["per_check"]["reentrancy-eth"]["repaired"] >= 1
+    doc = json.loads((out / "reports" / "verification.json").read_text())
+    assert doc["synthesis"]["metrics"] == json.loads(json.dumps(m))
+    assert "+repair" in doc["synthesis"]["generator"]
+    written = next((out / "contracts").glob("*.sol")).read_text()
+    body = written[written.index("function withdraw("):]
+    assert body.index("_withdraw(amount)") < body.index("_send(msg.sender, amount)")
+    assert "first pass: no; after repair: passed" in (out / "reports" / "verification.md").read_text()

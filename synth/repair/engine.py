@@ -42,6 +42,9 @@ class RepairOptions:
     constructor_args: dict[str, list[Any]] = field(default_factory=dict)
     model: Any = None  # a synth.models.ModelClient, for findings no patcher repairs
     patchers: bool = True
+    # also repair high/medium static findings the engine ran clean on (what `ouro synth` needs:
+    # a generated contract passes only with none of them); the exploit test then has no evidence
+    refuted_too: bool = False
 
 
 def key_of(f: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -52,13 +55,15 @@ def _key_text(k) -> str:
     return f"{k[0]} in {k[1]}.{k[2]}" if k[2] else f"{k[0]} in {k[1]}"
 
 
-def standing(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings that stand: not refuted by the engine, and not informational."""
-    return [f for f in findings if f.get("confirmed") is not False and f.get("severity") != "informational"]
+def standing(findings: list[dict[str, Any]], refuted_too: bool = False) -> list[dict[str, Any]]:
+    """Findings that stand: not refuted by the engine (unless ``refuted_too``), and not informational."""
+    return [f for f in findings if (refuted_too or f.get("confirmed") is not False)
+            and f.get("severity") != "informational"]
 
 
-def targets(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [f for f in standing(findings) if f["severity"] in ("high", "medium") or f["check"] in LOW_TARGETS]
+def targets(findings: list[dict[str, Any]], refuted_too: bool = False) -> list[dict[str, Any]]:
+    return [f for f in standing(findings, refuted_too)
+            if f["severity"] in ("high", "medium") or f["check"] in LOW_TARGETS]
 
 
 def _covering(check: str) -> set[str]:
@@ -104,8 +109,8 @@ class _Repair:
             if result["status"] != "ok" and not result["findings"]:
                 return {"accepted": False, "reason": f"verification failed: {result['error']}", "evidence": ev}
             ev["compiler"] = result["compiler"]
-            before = {key_of(f) for f in standing(current["findings"])}
-            after = {key_of(f) for f in standing(result["findings"])}
+            before = {key_of(f) for f in standing(current["findings"], self.opts.refuted_too)}
+            after = {key_of(f) for f in standing(result["findings"], self.opts.refuted_too)}
             wanted = {key_of(f) for f in addressed}
             ev["findings_before"] = sorted(_key_text(k) for k in before)
             ev["findings_after"] = sorted(_key_text(k) for k in after)
@@ -230,9 +235,9 @@ def _repair_file(path, compiler, opts) -> dict[str, Any]:
         report["status"] = "error" if base["status"] != "compile-error" else "compile-error"
         return report
     version = base["compiler"].split()[1]
-    todo = targets(base["findings"])
+    todo = targets(base["findings"], opts.refuted_too)
     report["targets"] = [_brief(f) for f in todo]
-    report["findings_before"] = [_brief(f) for f in standing(base["findings"])]
+    report["findings_before"] = [_brief(f) for f in standing(base["findings"], opts.refuted_too)]
     if not todo:
         report["status"] = "nothing-to-repair"
         report["seconds"] = round(time.perf_counter() - t0, 2)
@@ -243,7 +248,7 @@ def _repair_file(path, compiler, opts) -> dict[str, Any]:
     tmp_current: Path | None = None
     try:
         for rnd in range(1, opts.rounds + 1):
-            todo = targets(current["findings"])
+            todo = targets(current["findings"], opts.refuted_too)
             if not todo:
                 break
             attempts: list[dict[str, Any]] = []
@@ -306,9 +311,9 @@ def _repair_file(path, compiler, opts) -> dict[str, Any]:
     finally:
         if tmp_current is not None:
             tmp_current.unlink(missing_ok=True)
-    left = targets(current["findings"])
+    left = targets(current["findings"], opts.refuted_too)
     report["remaining"] = [_brief(f) for f in left]
-    report["findings_after"] = [_brief(f) for f in standing(current["findings"])]
+    report["findings_after"] = [_brief(f) for f in standing(current["findings"], opts.refuted_too)]
     if text != original:
         report["diff"] = unified_diff(original, text, p.name)
         report["patched"] = text

@@ -73,21 +73,28 @@ class ReentrancyPatcher(Patcher):
         return PatchPlan(self.NAME, what, edits, done)
 
     def _cei(self, src, contract, m, lines, precise) -> list[Edit]:
-        """Edits moving the state writes that follow the external call to just before it."""
+        """Edits moving the state writes that follow the external call to just before it. An
+        internal function that makes an external call counts as the call, and a call to an
+        internal function that only writes state counts as a write (one contract, by name)."""
         svars = set(state_vars(src, contract))
-        call = EXTERNAL.search(src.masked, m.open, m.close)
+        interacting, writing = _internal_effects(src, contract, svars)
+        call_re = _call_pattern(interacting)
+        call = call_re.search(src.masked, m.open, m.close)
         if call is None:
             return []
         call_off = call.start()
         edits = []
         for block, (s, e) in _all_statements(src, m):
-            if s <= call_off or (precise and src.line_of(s) not in lines):
+            if s <= call_off:
                 continue
             text = src.masked[s:e]
             if re.match(r"\s*(emit|require|assert|return|if|for|while|do|unchecked)\b|\s*\{", text):
                 continue
             w = re.match(r"\s*(?:delete\s+)?([A-Za-z_]\w*)[\w\.\[\]\(\) ]*?(?:[-+*/]?=(?!=)|\+\+|--|;)", text)
-            if not w or w.group(1) not in svars or EXTERNAL.search(text):
+            internal = re.match(r"\s*([A-Za-z_]\w*)\s*\([^;]*\)\s*;?\s*$", text)
+            via_internal = bool(internal and internal.group(1) in writing)
+            writes = bool(w and w.group(1) in svars) or via_internal
+            if not writes or call_re.search(text) or (precise and not via_internal and src.line_of(s) not in lines):
                 continue
             # the statement at this block's level that holds the call
             holder = next(((cs, ce) for cs, ce in src.statements(*block) if cs <= call_off < ce), None)
@@ -102,6 +109,30 @@ class ReentrancyPatcher(Patcher):
             edits.append(Edit(ds, de, ""))
             edits.append(Edit(hs, hs, f"{src.indent_at(holder[0])}{src.text[s:e].strip()}\n"))
         return edits
+
+
+def _call_pattern(interacting: set[str]) -> re.Pattern:
+    if not interacting:
+        return EXTERNAL
+    names = "|".join(sorted(map(re.escape, interacting)))
+    return re.compile(EXTERNAL.pattern + rf"|(?<![\w.])(?:{names})\s*\(")
+
+
+def _internal_effects(src, contract, svars: set[str]) -> tuple[set[str], set[str]]:
+    """(functions of ``contract`` that make an external call, directly or through each other;
+    functions that write state and make none)."""
+    bodies = {f.name: src.masked[f.open:f.close] for f in src.members(contract) if f.kind == "function"}
+    interacting = {n for n, b in bodies.items() if EXTERNAL.search(b)}
+    while True:
+        more = {n for n, b in bodies.items() if n not in interacting
+                and any(re.search(rf"(?<![\w.]){re.escape(i)}\s*\(", b) for i in interacting)}
+        if not more:
+            break
+        interacting |= more
+    write = re.compile(r"(?<![\w.])(?:delete\s+)?(" + "|".join(map(re.escape, sorted(svars))) +
+                       r")\b[\w\.\[\]\(\) ]*?(?:[-+*/]?=(?!=)|\+\+|--)") if svars else None
+    writing = {n for n, b in bodies.items() if n not in interacting and write is not None and write.search(b)}
+    return interacting, writing
 
 
 def _all_statements(src, m):
