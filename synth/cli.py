@@ -265,8 +265,10 @@ def replay(evidence: Path, brownie_test: Path | None) -> None:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the property search.")
 @click.option("--max-examples", type=int, default=60, show_default=True, help="Sequences tried per property run.")
 @click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
+@click.option("--repair-rounds", type=click.IntRange(0, 10), default=3, show_default=True,
+              help="Repair rounds for a contract that fails verification (0: report the failure as is).")
 def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool,
-          model_client=None) -> None:
+          repair_rounds: int = 3, model_client=None) -> None:
     """Synthesise a contract from SPEC, verify it, and write a brownie project if it passes.
 
     Exit status: 0 passed (project written), 1 verification failed (report written), 2 bad input.
@@ -280,7 +282,7 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
         name = load_spec(spec).name
         res = synthesize(spec, out or Path("out") / name,
                          SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
-                                      replay=not no_replay, model=model_client))
+                                      replay=not no_replay, model=model_client, repair_rounds=repair_rounds))
     except (SpecError, GeneratorUnavailable) as exc:
         for line in str(exc).splitlines():
             err.print(f"[red]error[/] {escape(line)}")
@@ -312,6 +314,11 @@ def _print_synth(res, out: Path) -> None:
         render_table([res.entry], console)
     if res.error:
         err.print(f"[red]error[/] {escape(res.error)}")
+    m = res.metrics()
+    if not m["first_pass"]:
+        fixed = ", ".join(f"{c} {r['repaired']}/{r['found']}" for c, r in sorted(m["per_check"].items()))
+        console.print(f"first pass failed; repair: {m['repair_rounds']} round(s), "
+                      f"{'passed' if m['passed_after_repair'] else 'still failing'} ({escape(fixed)})")
     if res.passed:
         console.print(f"[green]PASSED[/] in {res.seconds:.1f} s: project written to {escape(str(out))} "
                       f"(cd {escape(str(out))} && brownie test --network ouro-anvil)")

@@ -25,8 +25,9 @@ __all__ = ["attach_describe"]
 EXIT_BAD_INPUT = 2
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
 
-MODEL_HELP = ("Model for --describe: scripted:ANSWERS.json, transformers:PATH_OR_HUB_ID or "
-              "openai:MODEL[@BASE_URL] (key from $OPENAI_API_KEY). Default: $OURO_MODEL.")
+MODEL_HELP = ("Model: writes the spec with --describe, and the functions the template leaves open: "
+              "scripted:ANSWERS.json, transformers:PATH_OR_HUB_ID or openai:MODEL[@BASE_URL] "
+              "(key from $OPENAI_API_KEY). Default for --describe: $OURO_MODEL.")
 
 
 def _fail(message: str) -> NoReturn:
