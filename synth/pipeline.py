@@ -129,7 +129,9 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     # functional scenarios, each on a fresh in-process deployment
     engine_build = compiled if compiled.evm_version == "cancun" else _engine_compile(str(sol_path), compiled.version)
     target = next(t for t in apply_proxies(targets_of(engine_build), engine_build, proxies) if t.name == spec.name)
-    for sc in kind.scenarios(spec):
+    from .generators.custom_functions import example_scenarios
+
+    for sc in kind.scenarios(spec) + example_scenarios(spec):
         session = Session(target, RevmExecutor(target.evm.upper()), args)
         try:
             res.scenarios.append(run_scenario(session, sc))

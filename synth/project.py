@@ -27,6 +27,12 @@ MARKER = ".ouro-synth"
 SOLC_FOR_PROJECTS = "0.8.37"
 
 
+def example_scenarios(spec):
+    from .generators.custom_functions import example_scenarios as scenarios
+
+    return scenarios(spec)
+
+
 def report_document(spec, res) -> dict[str, Any]:
     return {
         "tool": {"name": "ouro", "version": tool_version()},
@@ -114,7 +120,7 @@ def write_project(out: Path, spec, res, spec_path: Path) -> None:
         proxy = kind.proxy(spec)
         tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args, proxy))
         tests.joinpath(f"test_{name.lower()}_scenarios.py").write_text(
-            render_scenarios_test(spec.name, kind.scenarios(spec)))
+            render_scenarios_test(spec.name, kind.scenarios(spec) + example_scenarios(spec)))
         tests.joinpath(f"test_{name.lower()}_properties.py").write_text(render_properties_test(
             spec.name, target.mutating, [(t, parse_invariant(t)) for t in res.invariants], params))
         (stage / "scripts" / "deploy.py").write_text(render_deploy_script(name, res.constructor_args, proxy))

@@ -365,7 +365,7 @@ def test_describe_bad_model_and_usage_errors(tmp_path, ouro_env):
     for args, message in [(["--describe", "x", "--model", "nope:x"], "unknown backend 'nope'"),
                           (["--describe", "x", "--model", "openai:m@http://127.0.0.1:9/v1", "--model-option",
                             "retries=0"], "cannot connect"),
-                          (["--model", "openai:m"], "used with --describe"),
+                          (["--model", "openai:m"], "give a SPEC file, or --describe"),
                           ([], "give a SPEC file, or --describe"),
                           (["x.yaml", "--describe", "x"], "either SPEC or --describe")]:
         env = {k: v for k, v in ouro_env.items() if k != "OURO_MODEL"}

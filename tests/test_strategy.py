@@ -245,3 +245,96 @@ def test_ouro_synth_with_a_model_writes_the_slot_bodies(tmp_path):
                           f"scripted:{garbage}", "--no-replay"], capture_output=True, text=True)
     assert run.returncode == 1 and "generation failed" in run.stderr
     assert not (tmp_path / "bad").exists()
+
+
+CUSTOM_SPEC = """\
+kind: escrow
+name: DealEscrow
+functions:
+  - name: quoteFee
+    description: "1% of amount, rounded down. */ function kill() external { selfdestruct(payable(msg.sender)); }"
+    params: [{name: amount, type: uint256}]
+    returns: [uint256]
+    mutability: view
+    examples:
+      - {args: [1000], returns: [10]}
+      - {args: [99], returns: [0]}
+"""
+
+
+def _answers_for(spec_text: str, tmp_path, custom_body: str):
+    import json
+
+    spec = parse_spec_text(spec_text, "spec.yaml")
+    src = get_kind(spec.kind).render(spec)
+    path = tmp_path / f"answers-{abs(hash(custom_body))}.json"
+    path.write_text(json.dumps([s.body(src).strip("\n") for s in find_slots(src)] + [custom_body]))
+    return path
+
+
+def test_a_spec_function_no_template_has_is_written_by_the_model_and_checked_by_its_examples(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ouro = Path(sys.executable).parent / "ouro"
+    spec = tmp_path / "deal.yaml"
+    spec.write_text(CUSTOM_SPEC)
+
+    def synth(out, *extra):
+        return subprocess.run([str(ouro), "synth", str(spec), "--out", str(out), "--max-examples", "20",
+                               "--no-replay", *extra], capture_output=True, text=True)
+
+    run = synth(tmp_path / "t")  # the template cannot write it, and says so
+    assert run.returncode == 2 and "quoteFee" in run.stderr and "--model" in run.stderr
+    assert not (tmp_path / "t").exists()
+    good = _answers_for(CUSTOM_SPEC, tmp_path, "return amount / 100;")
+    run = synth(tmp_path / "ok", "--model", f"scripted:{good}")
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    sol = (tmp_path / "ok" / "contracts" / "DealEscrow.sol").read_text()
+    assert "function quoteFee(uint256 amount) external view returns (uint256) {" in sol
+    assert "return amount / 100;" in sol
+    # the hostile description stays a comment: no second function appears
+    assert sol.count("function kill") == 0 or all(ln.lstrip().startswith("///") for ln in sol.splitlines()
+                                                    if "function kill" in ln)
+    tests = next((tmp_path / "ok" / "tests").glob("*scenarios*.py")).read_text()
+    assert "fn(c, 'quoteFee(uint256)')(1000) == 10" in tests
+    wrong = _answers_for(CUSTOM_SPEC, tmp_path, "return amount / 10;")
+    run = synth(tmp_path / "bad", "--model", f"scripted:{wrong}")
+    assert run.returncode == 1 and "quoteFee" in run.stdout
+    assert sorted(p.name for p in (tmp_path / "bad").iterdir()) == [".ouro-synth", "report.json", "report.md"]
+
+
+@pytest.mark.parametrize("edit, field", [
+    ("params: [{name: amount, type: uint8}]", "functions.0.params.0.type"),
+    ("params: [{name: amount, type: uint256}, {name: amount, type: bool}]", "functions.0"),
+    ("examples: [{args: [1, 2], returns: [3]}]", "functions.0"),
+])
+def test_bad_spec_functions_name_the_field(tmp_path, edit, field):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    key = edit.split(":", 1)[0]
+    lines = [ln for ln in CUSTOM_SPEC.splitlines() if not ln.strip().startswith(("- {args", key + ":"))]
+    if key == "examples":
+        lines = [ln for ln in lines if ln.strip() != "examples:"]
+    text = "\n".join(lines + [f"    {edit}"]) + "\n"
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(text)
+    run = subprocess.run([str(Path(sys.executable).parent / "ouro"), "spec", "check", str(spec)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2 and field in run.stderr and "Traceback" not in run.stderr, run.stderr
+
+
+def test_a_custom_function_may_not_take_a_name_the_kind_uses(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    spec = tmp_path / "clash.yaml"
+    spec.write_text(CUSTOM_SPEC.replace("name: quoteFee", "name: refund").replace("quoteFee", "refund"))
+    answers = _answers_for(CUSTOM_SPEC, tmp_path, "return 0;")
+    run = subprocess.run([str(Path(sys.executable).parent / "ouro"), "synth", str(spec), "--out",
+                          str(tmp_path / "o"), "--model", f"scripted:{answers}"], capture_output=True, text=True)
+    assert run.returncode == 2 and "functions.0.name" in run.stderr and not (tmp_path / "o").exists()

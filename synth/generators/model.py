@@ -20,6 +20,7 @@ import yaml
 from synth.kinds import get_kind
 
 from .base import GeneratedSource, Generator, GeneratorUnavailable
+from .custom_functions import CustomFunctionClash, add_custom_functions
 from .solidity_edit import BodyError, apply_post_rules, check_statements, fill_slot, find_slots, open_slot
 
 __all__ = ["Attempt", "GenerationFailed", "ModelGenerator", "build_messages", "spec_document"]
@@ -105,7 +106,7 @@ class ModelGenerator(Generator):
 
     def skeleton(self, spec) -> tuple[str, list[tuple[str, str]]]:
         """The template with every slot opened, and (slot, header) of each slot."""
-        src = get_kind(spec.kind).render(spec)
+        src = add_custom_functions(get_kind(spec.kind).render(spec), spec)
         slots = []
         for s in sorted(find_slots(src), key=lambda s: -s.function.start):
             src = open_slot(src, s)
@@ -141,6 +142,8 @@ class ModelGenerator(Generator):
                 a.source = src
                 if self.compile_check and slots:
                     self._compile(a)
+        except CustomFunctionClash:
+            raise
         except Exception as exc:  # noqa: BLE001 - a generator bug on odd output is a failed attempt
             a.status, a.error = "model-output-invalid", f"{type(exc).__name__}: {exc}"[:500]
         self.attempts.append(a)

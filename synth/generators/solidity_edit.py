@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BodyError", "Function", "Slot", "apply_post_rules", "check_statements", "fill_slot", "find_functions",
+__all__ = ["BodyError", "Function", "Slot", "apply_post_rules", "check_statements", "fill_slot", "find_functions", "match_brace",
            "find_slots", "open_slot", "post_rule_violations", "SLOT_TAG"]
 
 SLOT_TAG = "@custom:ouro-slot"
@@ -60,7 +60,7 @@ def _scan(text: str, start: int = 0):
         i += 1
 
 
-def _match_brace(text: str, open_at: int) -> int:
+def match_brace(text: str, open_at: int) -> int:
     """Index of the ``}`` closing the ``{`` at ``open_at``."""
     depth = 0
     for i, c in _scan(text, open_at):
@@ -110,7 +110,7 @@ def find_functions(source: str) -> list[Function]:
             elif depth == 0 and c in "{;":
                 break
         if source[j] == "{":
-            end = _match_brace(source, j)
+            end = match_brace(source, j)
         else:
             end = j
         out.append(Function(m.group(1), m.start(), j, end, source[m.start():j]))

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from synth.kinds import get_kind
 
-from .base import GeneratedSource, Generator
+from .base import GeneratedSource, Generator, GeneratorUnavailable
 from .solidity_edit import apply_post_rules
 
 __all__ = ["TemplateGenerator"]
@@ -30,5 +30,9 @@ class TemplateGenerator(Generator):
         self._post_rules = post_rules
 
     def generate(self, spec) -> GeneratedSource:
+        if spec.functions:  # logic no template has: refuse rather than emit a reverting stub
+            names = ", ".join(f.name for f in spec.functions)
+            raise GeneratorUnavailable(f"the spec asks for functions no template has ({names}): "
+                                       "a model writes them; give --model BACKEND:VALUE")
         rules = _default_post_rules() if self._post_rules is None else self._post_rules
         return GeneratedSource(spec.name, apply_post_rules(get_kind(spec.kind).render(spec), rules), self.NAME)

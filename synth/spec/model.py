@@ -10,7 +10,59 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, create_model, fi
 from .invariants import InvariantSyntaxError, parse_invariant
 from .types import ContractName, Text
 
-__all__ = ["SpecBase", "spec_adapter", "spec_schema"]
+__all__ = ["CustomFunction", "SpecBase", "spec_adapter", "spec_schema"]
+
+AbiType = Literal["uint256", "int256", "address", "bool", "bytes32"]
+
+
+class Param(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: ContractName
+    type: AbiType
+
+
+Value = Union[int, bool, str]
+
+
+class FunctionExample(BaseModel):
+    """A call and what it must return (checked by a scenario; actor names like ``alice`` allowed)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    args: list[Value] = Field(default_factory=list, max_length=6)
+    returns: list[Value] = Field(default_factory=list, max_length=3)
+
+
+class CustomFunction(BaseModel):
+    """Logic no template has: the contract gets this function, and a model writes its body."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: ContractName
+    description: Text = Field(min_length=1, description="What the function must do, for the model.")
+    params: list[Param] = Field(default_factory=list, max_length=6)
+    returns: list[AbiType] = Field(default_factory=list, max_length=3)
+    mutability: Literal["nonpayable", "payable", "view"] = "nonpayable"
+    examples: list[FunctionExample] = Field(
+        default_factory=list, max_length=10,
+        description="Calls and their expected results: the model's body must reproduce them.")
+
+    @model_validator(mode="after")
+    def _distinct(self):
+        names = [p.name for p in self.params]
+        if len(set(names)) != len(names):
+            raise ValueError("params: two parameters share a name")
+        for i, ex in enumerate(self.examples):
+            if len(ex.args) != len(self.params):
+                raise ValueError(f"examples.{i}.args: {len(ex.args)} given, the function takes {len(self.params)}")
+            if len(ex.returns) != len(self.returns):
+                raise ValueError(f"examples.{i}.returns: {len(ex.returns)} given, the function returns "
+                                 f"{len(self.returns)}")
+        return self
+
+    def signature(self) -> str:
+        return f"{self.name}({','.join(p.type for p in self.params)})"
 
 
 class SpecBase(BaseModel):
@@ -21,6 +73,9 @@ class SpecBase(BaseModel):
     license: str = Field("MIT", pattern=r"^[A-Za-z0-9.+-]{1,40}$", description="SPDX licence identifier")
     access: str = "ownable"
     upgradeability: Literal["none", "uups", "transparent"] = "none"
+    functions: list[CustomFunction] = Field(
+        default_factory=list, max_length=8,
+        description="Extra external functions no template has; written by a model (--model), then verified.")
     invariants: list[Annotated[str, Field(max_length=500)]] = Field(
         default_factory=list, description="Properties over contract state and actors, e.g. "
         "'totalSupply() == sum(balanceOf(a) for a in actors)' or 'only(owner) changes fee'.")
@@ -34,6 +89,14 @@ class SpecBase(BaseModel):
             except InvariantSyntaxError as exc:
                 raise ValueError(f"invariant {i}: {exc}") from None
         return v
+
+    @model_validator(mode="after")
+    def _distinct_functions(self):
+        names = [f.name for f in self.functions]
+        dup = next((n for n in names if names.count(n) > 1), None)
+        if dup:
+            raise ValueError(f"functions: {dup!r} is declared twice")
+        return self
 
     @model_validator(mode="after")
     def _kind_limits(self):
