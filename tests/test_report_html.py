@@ -109,3 +109,16 @@ def test_empty_batch_renders():
     tags = Tags(page)
     assert tags.find("svg", id="chart-category") and tags.find("table", id="files-table")
     assert re.search(r'class="card files-total"><span class="n">0<', page)
+
+
+def test_reports_are_written_with_the_usual_permissions(tmp_path):
+    import os
+
+    from verify.report import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "r.json", "{}\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "r.json").stat().st_mode & 0o777 == 0o644  # not mkstemp's owner-only 0600

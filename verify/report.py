@@ -110,11 +110,26 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
             console.print(f"  {len(shown)} finding(s) at low or above" + (f", {hidden} informational" if hidden else ""))
 
 
+def _umask() -> int:
+    """The process umask, read without changing it where Linux allows (os.umask is racy)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # what open() would give; mkstemp makes it owner-only
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
