@@ -169,6 +169,8 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
             raise SpecError([_invariant_problem(spec_path, exc, n_kind, invariant_line)]) from None
         if not res.passed and opts.repair_rounds > 0 and res.entry.get("status") == "ok" and res.blocking():
             res = _repair_and_reverify(spec, sol, compiler, opts, generated, res)
+        if not res.passed and opts.repair_rounds > 0 and getattr(generator, "attempts", None):
+            res = _model_rounds(spec, sol, compiler, opts, generator, res)
         res.seconds = time.perf_counter() - t0
         if res.passed:
             write_project(out_dir, spec, res, Path(spec_path))
@@ -210,6 +212,45 @@ def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions
     again.repair = base
     again.seconds += first.seconds
     return again
+
+
+def _model_rounds(spec, sol: Path, compiler: Compiler, opts: SynthOptions, generator, res: SynthResult
+                  ) -> SynthResult:
+    """The model rewrites its bodies, told what failed (findings, scenarios such as a custom
+    function's examples, compile errors), until the whole spec passes or the rounds run out."""
+    from .strategy.evaluate import feedback
+
+    first = res
+    rep = dict(first.repair or {"first_pass": False, "rounds": 0,
+                                "per_check": {c: {"found": n, "repaired": 0}
+                                              for c, n in _per_check(first.blocking()).items()}})
+    for s in first.scenarios:
+        if not s.passed:
+            rep["per_check"].setdefault(f"scenario:{s.name}", {"found": 1, "repaired": 0})
+    attempt, model_rounds = generator.attempts[-1], 0
+    for rnd in range(2, opts.repair_rounds + 2):
+        problems = [f"{f['check']} in {f.get('function') or f.get('contract')}: {f.get('message', '')[:300]}"
+                    for f in res.blocking()] + [f"scenario {s.name}: {s.message}" for s in res.scenarios if not s.passed]
+        if res.error:
+            problems.append(res.error[:500])
+        verdict = {"checks": sorted({f["check"] for f in res.blocking()}), "messages": problems}
+        attempt = generator.attempt(spec, feedback=feedback(generator._strategy(), attempt, verdict), round=rnd)
+        model_rounds += 1
+        if not attempt.ok:
+            continue
+        sol.write_text(attempt.source, encoding="utf-8")
+        res = verify_generated(spec, sol, compiler, opts, GeneratedSource(spec.name, attempt.source, generator.NAME))
+        if res.passed:
+            break
+    left = _per_check(res.blocking())
+    failing = {f"scenario:{s.name}" for s in res.scenarios if not s.passed}
+    for c, row in rep["per_check"].items():
+        row["repaired"] = (0 if c in failing else 1) if c.startswith("scenario:") else max(0, row["found"] - left.get(c, 0))
+    rep["rounds"] = rep.get("rounds", 0) + model_rounds
+    rep["model_rounds"] = model_rounds
+    res.repair = rep
+    res.seconds += first.seconds
+    return res
 
 
 def _invariant_problem(spec_path, exc: InvariantError, n_kind: int, invariant_line) -> str:

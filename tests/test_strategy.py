@@ -338,3 +338,27 @@ def test_a_custom_function_may_not_take_a_name_the_kind_uses(tmp_path):
     run = subprocess.run([str(Path(sys.executable).parent / "ouro"), "synth", str(spec), "--out",
                           str(tmp_path / "o"), "--model", f"scripted:{answers}"], capture_output=True, text=True)
     assert run.returncode == 2 and "functions.0.name" in run.stderr and not (tmp_path / "o").exists()
+
+
+def test_ouro_synth_sends_failed_examples_back_to_the_model(tmp_path):
+    """The model's first quoteFee body breaks an example; the next round's prompt carries the
+    failure, the corrected body passes, and the report counts the round."""
+    import json
+
+    from synth.pipeline import SynthOptions, synthesize
+
+    spec = tmp_path / "deal.yaml"
+    spec.write_text(CUSTOM_SPEC)
+    parsed = parse_spec_text(CUSTOM_SPEC, "spec.yaml")
+    src = get_kind(parsed.kind).render(parsed)
+    kind_bodies = [s.body(src).strip("\n") for s in find_slots(src)]
+    model = ScriptedModel(kind_bodies + ["return amount / 10;"] + kind_bodies + ["return amount / 100;"])
+    res = synthesize(spec, tmp_path / "out", SynthOptions(model=model, max_examples=20, replay=False))
+    m = res.metrics()
+    assert res.passed and m["first_pass"] is False and m["passed_after_repair"] is True
+    assert res.repair["model_rounds"] == 1
+    assert m["per_check"]["scenario:quoteFee_examples"] == {"found": 1, "repaired": 1}
+    retry_prompt = model.calls[-1]
+    assert any("quoteFee" in msg["content"] and "returned 100" in msg["content"] for msg in retry_prompt)
+    doc = json.loads((tmp_path / "out" / "reports" / "verification.json").read_text())
+    assert doc["synthesis"]["metrics"]["repair_rounds"] >= 1

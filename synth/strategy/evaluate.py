@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SpecResult", "SplitResult", "VerifierConfig", "evaluate_split", "verify_source"]
+__all__ = ["SpecResult", "SplitResult", "VerifierConfig", "evaluate_split", "feedback", "verify_source"]
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ class SplitResult:
                 "per_check": self.per_check()}
 
 
-def _feedback(strategy, attempt, verdict) -> dict[str, list[tuple[str, str]]]:
+def feedback(strategy, attempt, verdict) -> dict[str, list[tuple[str, str]]]:
     """What the next round tells the model about each slot's previous answer."""
     if attempt.ok:
         problems = verdict["messages"] or verdict["checks"]
@@ -172,7 +172,7 @@ def evaluate_split(strategy, entries, client, cfg: VerifierConfig, store=None, c
                 first = {"verdict": verdict, "status": a.status}
             if verdict["passed"]:
                 break
-            fb = _feedback(strategy, a, verdict)
+            fb = feedback(strategy, a, verdict)
         bodies = dict(a.answers) if verdict["passed"] else {}
         results.append(SpecResult(e.id, e.split, first["verdict"]["passed"], verdict["passed"], rnd,
                                   first["verdict"]["checks"], first["status"], first["verdict"]["messages"], bodies))
