@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -129,9 +130,9 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     # functional scenarios, each on a fresh in-process deployment
     engine_build = compiled if compiled.evm_version == "cancun" else _engine_compile(str(sol_path), compiled.version)
     target = next(t for t in apply_proxies(targets_of(engine_build), engine_build, proxies) if t.name == spec.name)
-    from .generators.custom_functions import example_scenarios
+    from .generators.custom_functions import spec_scenarios
 
-    for sc in kind.scenarios(spec) + example_scenarios(spec):
+    for sc in spec_scenarios(spec):
         session = Session(target, RevmExecutor(target.evm.upper()), args)
         try:
             res.scenarios.append(run_scenario(session, sc))
@@ -180,10 +181,7 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
 
 
 def _per_check(findings: list[dict]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for f in findings:
-        counts[f["check"]] = counts.get(f["check"], 0) + 1
-    return counts
+    return dict(Counter(f["check"] for f in findings))
 
 
 def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions, generated: GeneratedSource,

@@ -18,6 +18,7 @@ from chains.node_tools import node_modules_dir
 from verify.report import render_markdown, tool_version, write_atomic
 
 from .brownie_render import render_conftest, render_deploy_script, render_properties_test, render_scenarios_test
+from .generators.custom_functions import spec_scenarios
 from .kinds import get_kind
 from .spec import parse_invariant
 
@@ -25,12 +26,6 @@ __all__ = ["report_document", "write_failure_report", "write_project"]
 
 MARKER = ".ouro-synth"
 SOLC_FOR_PROJECTS = "0.8.37"
-
-
-def example_scenarios(spec):
-    from .generators.custom_functions import example_scenarios as scenarios
-
-    return scenarios(spec)
 
 
 def report_document(spec, res) -> dict[str, Any]:
@@ -120,7 +115,7 @@ def write_project(out: Path, spec, res, spec_path: Path) -> None:
         proxy = kind.proxy(spec)
         tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args, proxy))
         tests.joinpath(f"test_{name.lower()}_scenarios.py").write_text(
-            render_scenarios_test(spec.name, kind.scenarios(spec) + example_scenarios(spec)))
+            render_scenarios_test(spec.name, spec_scenarios(spec)))
         tests.joinpath(f"test_{name.lower()}_properties.py").write_text(render_properties_test(
             spec.name, target.mutating, [(t, parse_invariant(t)) for t in res.invariants], params))
         (stage / "scripts" / "deploy.py").write_text(render_deploy_script(name, res.constructor_args, proxy))

@@ -13,7 +13,8 @@ from synth.solidity_text import comment_text
 from .base import GeneratorUnavailable
 from .solidity_edit import find_functions, match_brace
 
-__all__ = ["CustomFunctionClash", "add_custom_functions", "custom_function_lines", "example_scenarios"]
+__all__ = ["CustomFunctionClash", "add_custom_functions", "custom_function_lines", "example_scenarios",
+           "spec_scenarios"]
 
 PLACEHOLDER = 'revert("ouro: this body is written by a model");'
 
@@ -61,3 +62,10 @@ def example_scenarios(spec) -> list:
                      for ex in fn.examples]
             out.append(Scenario(f"{fn.name}_examples", f"{fn.name} returns what the spec's examples say", steps))
     return out
+
+
+def spec_scenarios(spec) -> list:
+    """Every functional scenario of ``spec``: its kind's, then its custom functions' examples."""
+    from synth.kinds import get_kind
+
+    return get_kind(spec.kind).scenarios(spec) + example_scenarios(spec)
