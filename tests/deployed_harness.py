@@ -8,13 +8,11 @@ asks for a gas price, so an account's balance moves only by the values it sends 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
-from eth_abi import encode
 from web3 import Web3
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,10 +42,6 @@ def corpus_files() -> list[str]:
     return sorted(p.name for p in CORPUS.glob("*.sol"))
 
 
-def ether(x: float | int) -> int:
-    return int(round(x * ETHER)) if isinstance(x, float) else x * ETHER
-
-
 class TxFailed(AssertionError):
     pass
 
@@ -57,7 +51,6 @@ class Sent:
     """A transaction sent while automine is off."""
 
     hash: bytes
-    gas_price: int
 
     def receipt(self, w3: Web3):
         return w3.eth.get_transaction_receipt(self.hash)
@@ -135,7 +128,7 @@ class Harness:
     def submit(self, fn, sender: str, value: int = 0, gas: int = GAS, gas_price: int = 0) -> Sent:
         """Send without waiting (automine off): the transaction waits in the pool."""
         tx_hash = fn.transact({"from": sender, "value": value, "gas": gas, "gasPrice": gas_price})
-        return Sent(tx_hash, gas_price)
+        return Sent(tx_hash)
 
     @staticmethod
     def _check(rc, expect: bool | None, what: str) -> None:
@@ -143,9 +136,6 @@ class Harness:
             raise TxFailed(f"{what} reverted (gas used {rc.gasUsed})")
         if expect is False and rc.status != 0:
             raise TxFailed(f"{what} was expected to revert but succeeded")
-
-    def ok(self, rc) -> bool:
-        return rc.status == 1
 
     # -- encoding ----------------------------------------------------------------------
     @staticmethod
@@ -155,10 +145,6 @@ class Harness:
     @staticmethod
     def selector(signature: str) -> bytes:
         return Web3.keccak(text=signature)[:4]
-
-    @staticmethod
-    def abi_encode(types: list[str], values: list) -> bytes:
-        return encode(types, values)
 
     # -- state -------------------------------------------------------------------------
     def balance(self, addr) -> int:
@@ -172,9 +158,6 @@ class Harness:
 
     def now(self) -> int:
         return self.latest().timestamp
-
-    def block_number(self) -> int:
-        return self.w3.eth.block_number
 
     def advance(self, seconds: int) -> None:
         """Let ``seconds`` pass and mine one block."""
@@ -202,10 +185,6 @@ class Harness:
             out.extend(by_nonce.values())
         return out
 
-    def storage(self, address: str, slot: int) -> int:
-        return int.from_bytes(self.w3.eth.get_storage_at(Web3.to_checksum_address(address), slot), "big")
-
-
 # -- source facts for the manifest checks ----------------------------------------------
 
 _STATEMENT_TYPES = {
@@ -226,17 +205,14 @@ def _walk(node: Any) -> Iterable[dict]:
             yield from _walk(v)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def _src(node: dict) -> tuple[int, int]:
     start, length, _ = node["src"].split(":")
     return int(start), int(length)
 
 
-def _function_matches(fn: dict, wanted: str, contract_name: str) -> bool:
-    kind = fn.get("kind")
+def _function_matches(fn: dict, wanted: str) -> bool:
+    """``wanted`` is a function name, or fallback/receive/constructor (any compiler series)."""
+    kind = fn.get("kind")  # 0.5+: function, fallback, receive, constructor
     name = fn.get("name", "")
     if wanted == "fallback":
         return kind == "fallback" or (kind is None and name == "" and not fn.get("isConstructor"))
@@ -244,39 +220,35 @@ def _function_matches(fn: dict, wanted: str, contract_name: str) -> bool:
         return kind == "receive"
     if wanted == "constructor":
         return kind == "constructor" or bool(fn.get("isConstructor"))
-    return name == wanted and kind not in ("constructor",) and not (fn.get("isConstructor") and name != wanted)
+    return name == wanted
 
 
 def function_statement_lines(result, contract_name: str, function: str) -> tuple[set[int], list[tuple[int, int]]]:
-    """For ``function`` of ``contract_name`` (or one of its bases, in the compiled AST):
-    the lines where a statement of its body starts, and the line ranges of its bodies."""
+    """For ``function`` of ``contract_name`` or of one of its bases, from the compiled AST:
+    the lines on which a statement of its body starts, and the line spans of its bodies."""
     unit = result.file
     ast = result.raw["sources"][unit]["ast"]
-    text = Path(unit).read_text(encoding="utf-8").encode("utf-8")
+    data = Path(unit).read_bytes()  # AST offsets count bytes
+
+    def line(offset: int) -> int:
+        return data.count(b"\n", 0, offset) + 1
+
     contracts = {n["id"]: n for n in _walk(ast) if n.get("nodeType") == "ContractDefinition"}
     target = next((c for c in contracts.values() if c["name"] == contract_name), None)
     if target is None:
         raise KeyError(f"no contract {contract_name} in {unit}")
     lines: set[int] = set()
-    ranges: list[tuple[int, int]] = []
+    spans: list[tuple[int, int]] = []
     for cid in target.get("linearizedBaseContracts", [target["id"]]):
-        c = contracts.get(cid)
-        if c is None:
-            continue
-        for fn in c.get("nodes", []):
-            if fn.get("nodeType") != "FunctionDefinition" or not _function_matches(fn, function, c["name"]):
+        for fn in contracts.get(cid, {}).get("nodes", []):
+            if fn.get("nodeType") != "FunctionDefinition" or not _function_matches(fn, function):
                 continue
             body = fn.get("body")
             if not body:
                 continue
             b0, blen = _src(body)
-            ranges.append((_line_of(text.decode(), b0), _line_of(text.decode(), b0 + blen)))
+            spans.append((line(b0), line(b0 + blen)))
             for st in _walk(body.get("statements", [])):
                 if st.get("nodeType") in _STATEMENT_TYPES and "src" in st:
-                    s0, _ = _src(st)
-                    lines.add(text[:s0].count(b"\n") + 1)
-    return lines, ranges
-
-
-def strip_comments(source: str) -> str:
-    return re.sub(r"//[^\n]*|/\*.*?\*/", lambda m: re.sub(r"[^\n]", " ", m.group(0)), source, flags=re.S)
+                    lines.add(line(_src(st)[0]))
+    return lines, spans

@@ -19,12 +19,11 @@ contract LastBidderWins {
     event Bid(address indexed bidder, uint amount, uint pot);
     event Won(address indexed winner, uint pot, uint round);
 
-    constructor() public payable {
+    constructor() public {
         owner = msg.sender;
         lastBidder = msg.sender;
         lastBidTime = now;
         lastBidBlock = block.number;
-        pot = msg.value;
     }
 
     function bid() public payable {
