@@ -1,4 +1,4 @@
-pragma solidity ^0.4.24;
+pragma solidity 0.4.24;
 
 /// King of the Hill: outbid the king by 10% and you are king; the old king gets his
 /// stake back plus a premium. Whoever stays king for a full day wins the jackpot.

@@ -1,4 +1,4 @@
-pragma solidity ^0.4.24;
+pragma solidity 0.4.24;
 
 // Members' vault: join with a deposit, leave with it; the keeper can sweep abandoned funds
 // after the vault is closed.
