@@ -97,8 +97,8 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
     """Verify Solidity files, folders (every .sol below) or globs: Slither and ouro's static checks,
     then property tests on an EVM; each file with the compiler its pragma needs.
 
-    Exit status: 0 no finding at or above --fail-on, 1 findings, 2 tool error (a file that did not
-    verify, a bad argument).
+    Exit status: 0 no finding at or above --fail-on, 1 findings (partial files' count too), 2 tool
+    error (a file that did not verify, a bad argument, or a partial file with no such finding).
     """
     from verify.batch import BatchConfig, DiscoveryError, ResultStore, StoreError, discover, run_batch
     from verify.batch.executors import ClusterError
@@ -141,11 +141,20 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
         err.print(f" in {outcome.seconds:.1f} s" + (f"; {outcome.worker_restarts} worker restart(s)"
                                                     if outcome.worker_restarts else ""))
     results = _emit(outcome.results, fmt, output, baseline_doc, summary=batch)
-    tool_error = any(r["status"] != "ok" for r in results)
+    sys.exit(exit_code(results, fail_on))
+
+
+def exit_code(results: list[dict], fail_on: str) -> int:
+    """2 when a file did not verify (compile error, timeout, error); else 1 when a finding at or above
+    ``fail_on`` stands (not refuted), on an ``ok`` or a ``partial`` file; else 2 when a file is
+    ``partial`` (an analyser crashed, so "nothing found" is not a clean bill); else 0."""
+    if any(r["status"] not in ("ok", "partial") for r in results):
+        return EXIT_TOOL_ERROR
     limit = _SEV.index(fail_on)
-    failing = any(_SEV.index(f["severity"]) <= limit for r in results for f in r["findings"]
-                  if f["confirmed"] is not False)
-    sys.exit(EXIT_TOOL_ERROR if tool_error else (EXIT_FINDINGS if failing else EXIT_OK))
+    if any(_SEV.index(f["severity"]) <= limit for r in results for f in r["findings"]
+           if f["confirmed"] is not False and f["severity"] in _SEV):
+        return EXIT_FINDINGS
+    return EXIT_TOOL_ERROR if any(r["status"] == "partial" for r in results) else EXIT_OK
 
 
 @click.command()

@@ -20,7 +20,7 @@ import pytest
 from batch_corpus import BAD_INPUTS, build_corpus, endless_search_file, good_files
 
 ROOT = Path(__file__).resolve().parent.parent
-STATUSES = {"ok", "compile-error", "timeout", "error"}
+STATUSES = {"ok", "partial", "compile-error", "timeout", "error"}
 
 
 def ouro(env, *args, cwd=ROOT, timeout=900):
@@ -133,6 +133,41 @@ def test_report_rerenders_the_db_without_verifying(big_batch, env, tmp_path):
     base.write_text(json.dumps({"tool": {"name": "ouro"}, "results": []}))
     everything = json.loads(ouro(env, "report", db, "--format", "json", "--baseline", base).stdout)
     assert sum(len(r["findings"]) for r in everything["results"]) == sum(len(r["findings"]) for r in doc["results"])
+
+
+def test_files_that_crash_slither_are_partial_in_the_db_and_in_every_report(env, tmp_path):
+    """tests/fixtures/crash (Slither 0.11.6 crashes on each) beside a file it does not crash on, as a
+    batch into a results DB; then `ouro report` renders the same statuses, notes and findings."""
+    crash = ROOT / "tests" / "fixtures" / "crash"
+    db, out = tmp_path / "crash.db", tmp_path / "crash.json"
+    proc = ouro(env, "verify", crash, ROOT / "tests" / "fixtures" / "solidity" / "v04_bank.sol", "--static-only",
+                "--jobs", 2, "--db", db, "--format", "json", "--output", out)
+    assert proc.returncode == 2, proc.stderr  # FoldedLengthRegistry04: nothing could be analysed
+    assert "Traceback" not in proc.stderr and "partial 3" in proc.stderr
+    results = {Path(r["file"]).name: r for r in json.loads(out.read_text())["results"]}
+    assert {n: r["status"] for n, r in results.items()} == {
+        "FoldedLengthLottery04.sol": "partial", "FoldedLengthRegistry04.sol": "error", "TupleCallBank04.sol": "partial",
+        "TupleCallSafeBank04.sol": "partial", "FunctionTypeParam08.sol": "ok", "v04_bank.sol": "ok"}
+    for name in ("FoldedLengthLottery04.sol", "TupleCallBank04.sol", "TupleCallSafeBank04.sol"):
+        r = results[name]
+        assert r["error"] is None and r["notes"][0].startswith("slither crashed on ") and r["findings"], r
+    assert Counter(s for _p, s, _e in db_rows(db)) == Counter(r["status"] for r in results.values())
+    summary = proc.stderr[proc.stderr.index("batch summary"):]
+    assert re.search(r"│ partial\s+│\s+3 │", summary) and re.search(r"│ error\s+│\s+1 │", summary), summary
+
+    again = json.loads(ouro(env, "report", db, "--format", "json").stdout)["results"]
+    assert sorted(again, key=lambda r: r["file"]) == sorted(results.values(), key=lambda r: r["file"])
+    md = ouro(env, "report", db, "--format", "md").stdout
+    assert md.count(" | partial | ") == 3 and "> note: slither crashed on TupleCallBank04.withdraw" in md
+    html = ouro(env, "report", db, "--format", "html").stdout
+    assert re.search(r'class="card status-partial"><span class="n">3<', html)
+    assert html.count('<td class="status status-partial">partial</td>') == 3
+    table = ouro(env, "report", db)
+    assert table.returncode == 0 and "TupleCallBank04.sol  [partial]" in table.stdout
+    assert "note: slither crashed on TupleCallBank04.withdraw: AssertionError" in table.stdout
+    # a rerun takes the partial rows from the DB like any other
+    rerun = ouro(env, "verify", crash, "--static-only", "--db", db)
+    assert "0 verified, 5 from" in rerun.stderr and rerun.returncode == 2
 
 
 def test_bad_arguments_are_messages_not_tracebacks(env, tmp_path, big_batch):

@@ -70,3 +70,85 @@ def test_compilers_commands(ouro_env, fixtures_dir):
     assert subprocess.run([shim, "--version"], capture_output=True, text=True).stdout.count("0.7.6+commit") == 1
     proc = ouro(ouro_env, "compilers", "list")
     assert "solc-js (priority 10):" in proc.stdout and "installable: 0.4.1-0.4.26" in proc.stdout
+
+
+CRASH = ROOT / "tests" / "fixtures" / "crash"
+
+
+def test_a_file_that_crashes_slither_is_partial_and_keeps_what_the_rest_found(ouro_env, tmp_path):
+    """TupleCallBank04 crashes Slither's IR generation in withdraw: ouro's detectors still report the
+    rest, the property engine still finds (and replays) the re-entrancy, and --fail-on counts them."""
+    out = tmp_path / "report.json"
+    proc = ouro(ouro_env, "verify", str(CRASH / "TupleCallBank04.sol"), "--format", "json", "--output", str(out),
+                cwd=ROOT)
+    assert proc.returncode == 1, proc.stdout + proc.stderr  # partial, with high findings: findings win
+    assert "Traceback" not in proc.stderr and "Failed to generate IR" not in proc.stdout + proc.stderr
+    [r] = json.loads(out.read_text())["results"]
+    assert r["status"] == "partial" and r["error"] is None
+    assert [(c["analyser"], c["exception"], c["scope"]) for c in r["crashes"]] == [
+        ("slither", "AssertionError", "TupleCallBank04.withdraw")]
+    assert r["notes"][0].startswith("slither crashed on TupleCallBank04.withdraw: AssertionError")
+    assert all("\n" not in n for n in r["notes"])
+    by = {(f["source"], f["check"], f["function"]): f for f in r["findings"]}
+    reent = by[("property", "ouro-reentrancy", "withdraw")]
+    assert reent["severity"] == "high" and reent["confirmed"] is True
+    assert reent["evidence"]["replay"]["reproduced"] is True
+    assert ("ouro-static", "ouro-arithmetic", "transfer") in by
+    assert not any(f["check"] == "locked-ether" for f in r["findings"])
+
+    proc = ouro(ouro_env, "verify", str(CRASH / "TupleCallBank04.sol"), "--static-only", cwd=ROOT)
+    assert proc.returncode == 1 and "[partial]" in proc.stdout and "note: slither crashed on" in proc.stdout
+    assert "partial: an analyser crashed" in proc.stdout
+
+
+def test_fail_on_and_partial_files(ouro_env):
+    """A partial file fails on what it found; with nothing found it is a tool error, never a pass."""
+    safe = str(CRASH / "TupleCallSafeBank04.sol")
+    proc = ouro(ouro_env, "verify", safe, "--static-only", "--fail-on", "informational", cwd=ROOT)
+    assert proc.returncode == 1, proc.stdout  # solc-version (informational) was found
+    proc = ouro(ouro_env, "verify", safe, "--static-only", "--format", "json", cwd=ROOT)
+    [r] = json.loads(proc.stdout)["results"]
+    assert r["status"] == "partial" and {f["severity"] for f in r["findings"]} == {"informational"}
+    assert proc.returncode == 2  # --fail-on high: nothing at or above it, but the analysis was partial
+
+
+def test_nothing_analysed_is_an_error_and_the_engine_alone_is_partial(ouro_env):
+    registry = str(CRASH / "FoldedLengthRegistry04.sol")  # Slither cannot parse its only contract
+    proc = ouro(ouro_env, "verify", registry, "--static-only", "--format", "json", cwd=ROOT)
+    [r] = json.loads(proc.stdout)["results"]
+    assert proc.returncode == 2 and r["status"] == "error" and r["findings"] == []
+    assert r["error"].startswith("slither crashed on FoldedLengthRegistry04: NotConstant")
+    proc = ouro(ouro_env, "verify", registry, "--format", "json", cwd=ROOT)
+    [r] = json.loads(proc.stdout)["results"]
+    assert r["status"] == "partial" and r["error"] is None, r
+    taken = [f for f in r["findings"] if f["check"] == "ouro-access-control" and f["function"] == "setOwner"]
+    assert taken and taken[0]["source"] == "property" and taken[0]["confirmed"] is True
+    assert proc.returncode == 1
+
+
+def test_an_engine_that_cannot_run_is_a_note_and_slither_still_reports(ouro_env, fixtures_dir):
+    env = dict(ouro_env, OURO_ANVIL=str(ROOT / "no-such-anvil"))
+    proc = ouro(env, "verify", str(fixtures_dir / "v04_bank.sol"), "--chain", "anvil", "--format", "json", cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr  # Slither's reentrancy-eth (high) stands
+    [r] = json.loads(proc.stdout)["results"]
+    assert r["status"] == "partial" and "dynamic" not in r
+    [crash] = r["crashes"]
+    assert crash["analyser"] == "property engine" and crash["exception"] == "ChainError"
+    assert r["notes"] == [f"property engine crashed: ChainError: {crash['message']} (at {crash['where']})"]
+    assert [f["check"] for f in r["findings"] if f["severity"] == "high"] == ["reentrancy-eth"]
+
+
+def test_the_engine_crashing_on_one_contract_still_searches_the_others(ouro_env):
+    """The engine cannot encode Relay08's function-type parameter: that contract's search crashes,
+    Vault08 (same file) is searched and its flaw found, and Slither analysed both."""
+    proc = ouro(ouro_env, "verify", str(CRASH / "FunctionTypeParam08.sol"), "--format", "json", cwd=ROOT)
+    assert proc.returncode == 1, proc.stderr
+    [r] = json.loads(proc.stdout)["results"]
+    assert r["status"] == "partial" and r["error"] is None
+    [crash] = r["crashes"]
+    assert (crash["analyser"], crash["scope"], crash["exception"]) == ("property engine", "Relay08", "ValueError")
+    assert [n for n in r["notes"] if "Relay08" in n and crash["message"] in n and "ValueError" in n]
+    assert list(r["dynamic"]["properties"]) == ["Vault08"]
+    owner = [f for f in r["findings"] if f["check"] == "ouro-access-control"]
+    assert owner and owner[0]["contract"] == "Vault08" and owner[0]["confirmed"] is True
+    assert {f["source"] for f in r["findings"]} >= {"slither", "property"}

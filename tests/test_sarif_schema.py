@@ -108,3 +108,45 @@ def test_relative_paths_stay_relative(validator):
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "contracts/My%20Token.sol"
     assert res["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert res["message"]["text"] == "tx-origin (access-control)"
+
+
+@pytest.fixture(scope="module")
+def crashed():
+    """A real static-only run over tests/fixtures/crash (files Slither 0.11.6 crashes on): the JSON
+    report and its SARIF."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = dict(os.environ, PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    proc = subprocess.run(["ouro", "verify", "tests/fixtures/crash", "--static-only", "--format", "json"],
+                          capture_output=True, text=True, env=env, cwd=root, timeout=600)
+    assert proc.returncode == 2, proc.stderr  # the registry could not be analysed at all
+    results = json.loads(proc.stdout)["results"]
+    return results, json.loads(render_sarif(results))
+
+
+def test_each_analyser_crash_is_a_valid_notification(validator, crashed):
+    results, doc = crashed
+    assert [e.message for e in validator.iter_errors(doc)] == []
+    status = {r["file"].rsplit("/", 1)[-1]: r["status"] for r in results}
+    assert status == {"FoldedLengthLottery04.sol": "partial", "FoldedLengthRegistry04.sol": "error",
+                      "TupleCallBank04.sol": "partial", "TupleCallSafeBank04.sol": "partial",
+                      "FunctionTypeParam08.sol": "ok"}  # only the engine (not run here) crashes on it
+    run = doc["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert run["invocations"][0]["executionSuccessful"] is False
+    # one notification per crash, each naming the analyser and the exception, on its file
+    assert len(notes) == sum(len(r["crashes"]) for r in results) == 4
+    for n in notes:
+        assert n["level"] == "error" and n["properties"]["analyser"] == "slither"
+        assert n["exception"]["kind"] in ("AssertionError", "NotConstant") and "\n" not in n["message"]["text"]
+    by_file = {n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: n for n in notes}
+    assert by_file["tests/fixtures/crash/FoldedLengthRegistry04.sol"]["properties"]["fileStatus"] == "error"
+    assert by_file["tests/fixtures/crash/TupleCallBank04.sol"]["properties"]["scope"] == "TupleCallBank04.withdraw"
+    # what the partial files' other analysers found are results
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert {"tests/fixtures/crash/TupleCallBank04.sol", "tests/fixtures/crash/FoldedLengthLottery04.sol"} <= uris
+    assert {"ouro-arithmetic", "ouro-weak-randomness", "weak-prng"} <= {r["ruleId"] for r in run["results"]}

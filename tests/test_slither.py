@@ -1,5 +1,7 @@
 """Slither's Python API on real compiles of every compiler generation, with its real detectors."""
 
+from pathlib import Path
+
 import pytest
 
 from verify.static.slither_categories import CATEGORIES, DASP10
@@ -80,3 +82,102 @@ def test_a_compile_without_the_compact_ast_goes_through_crytic_compile():
     legacy = {"sources": {"A.sol": {"legacyAST": {"name": "SourceUnit"}}}}
     assert not precompiled.supports("0.4.24", legacy)
     assert precompiled.supports("0.4.24", {"sources": {"A.sol": {"ast": {"nodeType": "SourceUnit"}}}})
+
+
+# -- analysers that crash -----------------------------------------------------------------------------
+# tests/fixtures/crash/ holds files Slither 0.11.6 really crashes on; each test first shows the crash
+# with Slither alone, so a Slither release that fixes it makes the fixture fail loudly, not pass silently.
+
+CRASH = Path(__file__).resolve().parent / "fixtures" / "crash"
+
+
+def _slither_alone(compiler, path):
+    from slither import Slither
+
+    return Slither(str(path), solc=str(compiler.executable(compiler.resolve_version(path))), disallow_partial=False)
+
+
+def test_an_ir_crash_skips_that_function_and_the_rest_is_analysed(compiler):
+    from verify.report import finding_from_slither
+
+    path = CRASH / "TupleCallBank04.sol"
+    with pytest.raises(AssertionError):  # Slither alone: nothing at all
+        _slither_alone(compiler, path)
+    compiled = compiler.compile_file(path)
+    run = run_slither(path, compiler, version=compiled.version, compiled=compiled)
+    assert run.error is None and run.skipped == ["TupleCallBank04.withdraw"]
+    [crash] = run.crashes
+    assert (crash.analyser, crash.exception, crash.scope) == ("slither", "AssertionError", "TupleCallBank04.withdraw")
+    assert crash.where == "expression_to_slithir.py:213" and "without the body of TupleCallBank04.withdraw" in crash.note()
+    assert "\n" not in crash.note() and "Traceback" not in crash.note()
+    assert run.detectors_run >= len(all_detector_classes()) > 90  # every detector ran on the rest
+    found = [finding_from_slither(r) for r in run.results]
+    # ouro's own detector still sees the unchecked subtraction in transfer (lines 15 and 16)
+    assert sorted(f.lines[0] for f in found if f.check == "ouro-arithmetic" and f.function == "transfer") == [15, 16]
+    # withdraw's body was not analysed, so "the contract never sends ether" would be a false claim
+    assert not [f for f in found if f.check == "locked-ether"]
+
+
+def test_a_folding_crash_in_a_function_body_skips_that_body(compiler):
+    from slither.visitors.expression.constants_folding import NotConstant
+
+    from verify.report import finding_from_slither
+
+    path = CRASH / "FoldedLengthLottery04.sol"
+    with pytest.raises(NotConstant):
+        _slither_alone(compiler, path)
+    run = run_slither(path, compiler)  # through crytic-compile: the same AST, the same recovery
+    assert run.error is None and run.skipped == ["FoldedLengthLottery04.recentCount"]
+    assert [(c.analyser, c.exception) for c in run.crashes] == [("slither", "NotConstant")]
+    found = {(f.check, f.function) for f in map(finding_from_slither, run.results)}
+    assert {("weak-prng", "draw"), ("ouro-weak-randomness", "draw")} <= found
+
+
+def test_a_folding_crash_outside_functions_leaves_nothing_to_analyse(compiler):
+    path = CRASH / "FoldedLengthRegistry04.sol"
+    compiled = compiler.compile_file(path)
+    run = run_slither(path, compiler, version=compiled.version, compiled=compiled)
+    assert run.results == [] and run.skipped == ["FoldedLengthRegistry04"]
+    [crash] = run.crashes
+    assert (crash.exception, crash.scope) == ("NotConstant", "FoldedLengthRegistry04")
+    assert run.error == crash.note() and "no static analysis" in run.error
+
+
+def _crashing(base, argument):
+    from slither.detectors.abstract_detector import DetectorClassification
+
+    def _detect(self):
+        raise KeyError(f"{self.ARGUMENT} looked up a node that is not there")
+
+    return type(f"Crashing_{argument.replace('-', '_')}", (base,), {
+        "ARGUMENT": argument, "HELP": "always crashes", "IMPACT": DetectorClassification.HIGH,
+        "CONFIDENCE": DetectorClassification.HIGH, "WIKI": "-", "WIKI_TITLE": "-", "WIKI_DESCRIPTION": "-",
+        "WIKI_EXPLOIT_SCENARIO": "-", "WIKI_RECOMMENDATION": "-", "CATEGORY": "other", "_detect": _detect})
+
+
+def test_a_detector_that_crashes_is_a_note_and_the_others_report(compiler, fixtures_dir):
+    """A buggy detector plugin, Slither's or ouro's, run by real Slither beside the real detectors."""
+    from slither.detectors.abstract_detector import AbstractDetector
+
+    from verify.checks.static import OuroDetector
+    from verify.static.slither_runner import default_detectors
+
+    real = default_detectors()
+    chosen = [_crashing(AbstractDetector, "plugin-boom"), *real, _crashing(OuroDetector, "ouro-boom")]
+    run = run_slither(fixtures_dir / "v04_bank.sol", compiler, detectors=chosen)
+    assert run.error is None and run.detectors_run == len(real)
+    assert [(c.analyser, c.exception) for c in run.crashes] == [
+        ("slither detector plugin-boom", "KeyError"), ("ouro detector ouro-boom", "KeyError")]
+    assert run.crashes[0].note().startswith("slither detector plugin-boom crashed: KeyError: ")
+    assert "reentrancy-eth" in run.by_check()  # everything else reported as without the crashes
+    assert run.by_check() == run_slither(fixtures_dir / "v04_bank.sol", compiler).by_check()
+
+
+def test_crashes_come_back_from_the_child_process_too(compiler):
+    from verify.static.background import start_slither
+
+    path = CRASH / "TupleCallBank04.sol"
+    here, pending = run_slither(path, compiler), start_slither(path, compiler)
+    assert pending._proc is not None
+    there = pending.result()
+    assert there.crashes == here.crashes and there.skipped == here.skipped and there.by_check() == here.by_check()

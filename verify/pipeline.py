@@ -1,8 +1,9 @@
 """`ouro verify` for one file: compile, static checks, dynamic properties, cross-check.
 
-Every failure is contained: a compile error is the file's status; a Slither crash is the file's
-error while the dynamic checks still run; a constructor ouro cannot satisfy is a note while the
-static results stand.
+Every failure is contained: a compile error is the file's status; a crash of one analyser (Slither's
+parse/IR stage, a detector, the property engine on a contract) is a note and the file is ``partial``
+while the others report (``error`` only when nothing could be analysed, see verify/analysers.py);
+a constructor ouro cannot satisfy is a note while the static results stand.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .analysers import crash_from, engine_crashes, one_line, settle
 from .compile import CompileError, Compiler, NoCompilerError
 from .crosscheck import cross_check
 from .findings import severity_rank
@@ -50,7 +52,7 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
     opts = opts or VerifyOptions()
     p = Path(path).resolve()
     entry: dict[str, Any] = {"file": _display(str(p)), "status": "ok", "error": None, "compiler": None,
-                             "findings": [], "notes": []}
+                             "findings": [], "notes": [], "crashes": []}
     if not p.is_file():
         entry.update(status="error", error=f"{path}: no such file")
         return entry
@@ -72,23 +74,30 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         pending = start_slither(*static_args, **static_kwargs)  # beside the dynamic search
     else:
         run = run_slither(*static_args, **static_kwargs)
-    dynamic, ran = [], {}
+    dynamic, ran, dynamic_crashes = [], {}, []
     if not opts.static_only:
         from .dynamic.engine import DynamicOptions, run_dynamic
 
-        rep = run_dynamic(compiled, DynamicOptions(
-            max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed, chain=opts.chain,
-            replay=opts.replay, constructor_args=opts.constructor_args,
-            extra_properties=opts.extra_properties, proxies=opts.proxies))
-        dynamic, ran = rep.findings, rep.ran
-        entry["notes"].extend(rep.errors)
-        entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,
-                            "seconds": round(rep.seconds, 2), "properties": ran}
+        try:
+            rep = run_dynamic(compiled, DynamicOptions(
+                max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed, chain=opts.chain,
+                replay=opts.replay, constructor_args=opts.constructor_args,
+                extra_properties=opts.extra_properties, proxies=opts.proxies))
+        except MemoryError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - past the engine's per-contract guard: a note, static stands
+            dynamic_crashes.append(crash_from("property engine", exc))
+            entry["notes"].append(dynamic_crashes[-1].note())
+        else:
+            dynamic, ran = rep.findings, rep.ran
+            entry["notes"].extend(one_line(e, 2000) for e in rep.errors)
+            dynamic_crashes = engine_crashes(rep.errors)
+            entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,
+                                "seconds": round(rep.seconds, 2), "properties": ran}
 
     if opts.parallel_static and not opts.static_only:
         run = pending.result()
-    if run.error:
-        entry.update(status="error", error=run.error)
+    settle(entry, run, dynamic_crashes, dynamic_ran=bool(ran or dynamic))
     static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]
     for f in static:
         f.file = str(p)

@@ -106,8 +106,10 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
                         console.print(f"    {escape(line)}", markup=True)
                     console.print(f"    => {escape(ev.get('detail', ''))}", markup=True)
         hidden = len(r["findings"]) - len(shown)
-        if r["status"] == "ok":
-            console.print(f"  {len(shown)} finding(s) at low or above" + (f", {hidden} informational" if hidden else ""))
+        if r["status"] in ("ok", "partial"):
+            console.print(f"  {len(shown)} finding(s) at low or above" + (f", {hidden} informational" if hidden else "")
+                          + ("; partial: an analyser crashed (see the notes), the others' findings are shown"
+                             if r["status"] == "partial" else ""))
 
 
 def _umask() -> int:
@@ -155,14 +157,36 @@ def artifact_uri(file: str) -> str:
     return quote(path.as_posix(), safe="/")
 
 
+def _notifications(r: dict[str, Any]) -> list[dict[str, Any]]:
+    """The file's tool execution notifications: its error, and one per analyser that crashed on it
+    (the crash that is the file's error, when nothing could be analysed, gives that one its exception)."""
+    from .analysers import Crash
+
+    where = [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["file"])}}}]
+    error = {"level": "error", "message": {"text": r["error"]}, "locations": where} if r["error"] else None
+    out = [error] if error else []
+    for c in r.get("crashes") or []:
+        crash = Crash(**{k: c.get(k) for k in ("analyser", "exception", "message", "where", "scope")},
+                      outcome=c.get("outcome") or "")
+        exception = {"kind": crash.exception, **({"message": crash.message} if crash.message else {})}
+        props = {k: v for k, v in (("analyser", crash.analyser), ("scope", crash.scope),
+                                   ("fileStatus", r.get("status"))) if v}
+        if error is not None and crash.note() == r["error"] and "exception" not in error:
+            error.update(exception=exception, properties=props)
+            continue
+        # level error: in SARIF, the analysis was halted or its results are incomplete
+        out.append({"level": "error", "message": {"text": crash.note()}, "locations": where,
+                    "exception": exception, "properties": props})
+    return out
+
+
 def render_sarif(results: list[dict[str, Any]]) -> str:
-    """SARIF 2.1.0: one rule per check, one result per finding; file errors as notifications."""
+    """SARIF 2.1.0: one rule per check, one result per finding; file errors and analyser crashes as
+    tool execution notifications."""
     rules: dict[str, dict[str, Any]] = {}
     sarif_results, notes = [], []
     for r in results:
-        if r["error"]:
-            notes.append({"level": "error", "message": {"text": r["error"]},
-                          "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["file"])}}}]})
+        notes.extend(_notifications(r))
         for f in r["findings"]:
             level = _SARIF_LEVEL.get(f["severity"], "note")
             rules.setdefault(f["check"], {

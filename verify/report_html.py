@@ -17,7 +17,7 @@ from .static.slither_categories import DASP10
 
 __all__ = ["render_html"]
 
-STATUSES = ("ok", "compile-error", "timeout", "error")
+STATUSES = ("ok", "partial", "compile-error", "timeout", "error")
 _COLUMNS = (  # key, header, numeric
     ("file", "file", False), ("status", "status", False), ("compiler", "compiler", False),
     ("high", "high", True), ("medium", "medium", True), ("low", "low", True),
@@ -222,6 +222,7 @@ table{border-collapse:collapse;background:#fff}th,td{border:1px solid #d8dce3;pa
 #files-table th[aria-sort=ascending]::after{content:" \\25B2"}#files-table th[aria-sort=descending]::after{content:" \\25BC"}
 td.num{text-align:right;font-variant-numeric:tabular-nums}td.file{word-break:break-all;max-width:520px}
 .status-ok{color:#2e7d32}.status-compile-error,.status-error,.status-timeout{color:#c62828;font-weight:600}
+.status-partial{color:#ef6c00;font-weight:600}
 .file-detail{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:4px 12px 8px;margin:10px 0}
 .file-detail h3{font-size:15px;word-break:break-all}pre{white-space:pre-wrap;word-break:break-all;background:#f3f4f6;padding:6px}
 pre.error{background:#fdecea}.note{color:#8a5a00}

@@ -1,9 +1,10 @@
-"""What a person watches while a batch runs (a rich progress bar with done / failed / findings
-counts and ETA) and the summary table at the end (files by status, findings by severity)."""
+"""What a person watches while a batch runs (a rich progress bar with done / failed / partial /
+findings counts and ETA) and the summary table at the end (files by status, findings by severity)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from itertools import zip_longest
 from typing import Any
 
 from rich.console import Console
@@ -15,7 +16,7 @@ from verify.findings import SEVERITIES
 
 __all__ = ["BatchProgress", "STATUSES", "summary_table"]
 
-STATUSES = ("ok", "compile-error", "timeout", "error")
+STATUSES = ("ok", "partial", "compile-error", "timeout", "error")
 
 
 class BatchProgress:
@@ -23,7 +24,7 @@ class BatchProgress:
 
     def __init__(self, console: Console, enabled: bool = True):
         self.console, self.enabled = console, enabled
-        self.done = self.failed = self.findings = self.cached = 0
+        self.done = self.failed = self.partial = self.findings = self.cached = 0
         self._progress = Progress(
             TextColumn("[bold]verify[/]"), BarColumn(), MofNCompleteColumn(),
             TextColumn("{task.fields[counts]}"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
@@ -39,7 +40,8 @@ class BatchProgress:
 
     def _counts(self) -> str:
         cached = f", {self.cached} cached" if self.cached else ""
-        return (f"done {self.done}, [red]failed {self.failed}[/], findings {self.findings}{escape(cached)}")
+        partial = f", [yellow]partial {self.partial}[/]" if self.partial else ""
+        return f"done {self.done}, [red]failed {self.failed}[/]{partial}, findings {self.findings}{escape(cached)}"
 
     def start(self, total: int, cached: int) -> None:
         self._task = self._progress.add_task("verify", total=total, counts=self._counts())
@@ -47,7 +49,8 @@ class BatchProgress:
     def advance(self, entry: dict[str, Any], cached: bool) -> None:
         self.done += 1
         self.cached += cached
-        self.failed += entry["status"] != "ok"
+        self.failed += entry["status"] not in ("ok", "partial")  # partial: analysed, one analyser crashed
+        self.partial += entry["status"] == "partial"
         self.findings += len(entry.get("findings") or [])
         if self._task is not None:
             self._progress.update(self._task, advance=1, counts=self._counts())
@@ -63,13 +66,12 @@ def summary_table(results: list[dict[str, Any]], title: str = "batch summary") -
     table.add_column("findings by severity")
     table.add_column("count", justify="right")
     table.add_column("confirmed", justify="right")
-    statuses = list(STATUSES) + sorted(set(by_status) - set(STATUSES)) + ["total"]
-    sevs = list(SEVERITIES) + ["total"]
-    for i in range(max(len(statuses), len(sevs))):
-        st = statuses[i] if i < len(statuses) else ""
-        sv = sevs[i] if i < len(sevs) else ""
-        st_n = (sum(by_status.values()) if st == "total" else by_status.get(st, 0)) if st else ""
-        sv_n = (sum(by_sev.values()) if sv == "total" else by_sev.get(sv, 0)) if sv else ""
-        cf_n = (sum(confirmed.values()) if sv == "total" else confirmed.get(sv, 0)) if sv else ""
-        table.add_row(st, str(st_n), sv, str(sv_n), str(cf_n))
+    statuses = list(STATUSES) + sorted(set(by_status) - set(STATUSES))
+    sevs = list(SEVERITIES)
+    for st, sv in zip_longest(statuses, sevs, fillvalue=""):
+        table.add_row(st, str(by_status.get(st, 0)) if st else "", sv, str(by_sev.get(sv, 0)) if sv else "",
+                      str(confirmed.get(sv, 0)) if sv else "")
+    # both totals on the last row
+    table.add_row("total", str(sum(by_status.values())), "total", str(sum(by_sev.values())),
+                  str(sum(confirmed.values())))
     return table

@@ -307,10 +307,10 @@ def returns_tainted(function: Function, taint: Taint) -> set[str]:
 
 
 def tolerant(detector, where: object, compute: Callable[[], object], default: object = None):
-    """Run one unit of a detector's analysis; a crash skips that unit instead of the whole file.
+    """Run one unit of a detector's analysis; a crash skips that unit instead of the whole detector.
 
-    ``run_slither`` turns any exception into an error for the file, which would also drop every
-    other detector's results: a heuristic's bug must not cost that.
+    ``run_slither`` runs each detector on its own (a crash is a note naming it), but that would
+    still cost this detector's results on every other function: a heuristic's bug must not.
     """
     try:
         return compute()
