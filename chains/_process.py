@@ -5,6 +5,12 @@ Every node ouro starts is tracked in a module-level registry. They are stopped b
 - an ``atexit`` hook (normal exit, unhandled exception, Ctrl-C),
 - a SIGTERM handler installed when the process still had the default one,
 - ``PR_SET_PDEATHSIG`` on Linux, so even ``kill -9`` of the Python process takes the node down.
+
+SIGINT is the program's own business: nothing here installs or changes its handler. With Python's
+default one, Ctrl-C is a KeyboardInterrupt and the atexit hook stops the nodes; a program that
+inherited SIGINT as ignored (started from a background job) is not stopped by it, so neither are
+its nodes, until it exits some other way. The nodes themselves stop on the SIGINT ``stop()`` sends
+whatever disposition the program had: Anvil and Ganache install their own handlers.
 """
 
 from __future__ import annotations

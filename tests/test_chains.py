@@ -137,6 +137,12 @@ def test_unknown_backend_is_a_clear_error():
 SCRIPT = textwrap.dedent(
     """
     import os, signal, sys, time
+    # Ctrl-C reaches a user's program with Python's KeyboardInterrupt handler in place. A program
+    # started from a background job (CI runners, `cmd &`) inherits SIGINT as ignored, and Python
+    # then installs no handler, so SIGINT would do nothing at all. chains must not change the
+    # handlers of the program that imports it (a library does not take over Ctrl-C); the owner
+    # sets the disposition it means to test, as a Ctrl-C'd program in a terminal has it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from chains import {cls}
     chain = {cls}().start()
     print(chain.pid, flush=True)
@@ -156,13 +162,18 @@ def test_no_orphan_when_the_owner_dies(tmp_path, cls, how):
     script = tmp_path / "owner.py"
     script.write_text(SCRIPT.format(cls=cls))
     proc = subprocess.Popen([sys.executable, str(script), how], stdout=subprocess.PIPE, text=True)
-    child_pid = int(proc.stdout.readline())
-    assert psutil.pid_exists(child_pid)
-    if how == "sigint":
-        proc.send_signal(signal.SIGINT)  # Ctrl-C
-    elif how == "sigterm":
-        proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=60)
+    try:
+        child_pid = int(proc.stdout.readline())
+        assert psutil.pid_exists(child_pid)
+        if how == "sigint":
+            proc.send_signal(signal.SIGINT)  # Ctrl-C
+        elif how == "sigterm":
+            proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:  # the owner did not die: do not leave it (and its node) behind
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=30)
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:
