@@ -155,6 +155,25 @@ def _crashing(base, argument):
         "WIKI_EXPLOIT_SCENARIO": "-", "WIKI_RECOMMENDATION": "-", "CATEGORY": "other", "_detect": _detect})
 
 
+def _half_crashing():
+    from verify.checks.static import OuroDetector
+    from verify.checks.static._common import tolerant
+
+    class _Half(_crashing(OuroDetector, "ouro-half")):
+        def _detect(self):
+            out = []
+            for c in self.compilation_unit.contracts_derived:
+                for f in c.functions_declared:
+                    if tolerant(self, f, lambda f=f: 1 // (f.name != "withdraw")):
+                        out.append(self.generate_result([f, " reached\n"]))
+            return out
+
+    return _Half
+
+
+_HalfCrashing = _half_crashing()
+
+
 def test_a_detector_that_crashes_is_a_note_and_the_others_report(compiler, fixtures_dir):
     """A buggy detector plugin, Slither's or ouro's, run by real Slither beside the real detectors."""
     from slither.detectors.abstract_detector import AbstractDetector
@@ -163,14 +182,19 @@ def test_a_detector_that_crashes_is_a_note_and_the_others_report(compiler, fixtu
     from verify.static.slither_runner import default_detectors
 
     real = default_detectors()
-    chosen = [_crashing(AbstractDetector, "plugin-boom"), *real, _crashing(OuroDetector, "ouro-boom")]
+    chosen = [_crashing(AbstractDetector, "plugin-boom"), *real, _crashing(OuroDetector, "ouro-boom"), _HalfCrashing]
     run = run_slither(fixtures_dir / "v04_bank.sol", compiler, detectors=chosen)
-    assert run.error is None and run.detectors_run == len(real)
+    assert run.error is None and run.detectors_run == len(real) + 1  # the half-crashing one ran
     assert [(c.analyser, c.exception) for c in run.crashes] == [
-        ("slither detector plugin-boom", "KeyError"), ("ouro detector ouro-boom", "KeyError")]
+        ("slither detector plugin-boom", "KeyError"), ("ouro detector ouro-boom", "KeyError"),
+        ("ouro detector ouro-half", "ZeroDivisionError")]
     assert run.crashes[0].note().startswith("slither detector plugin-boom crashed: KeyError: ")
+    # a unit that crashed inside ouro's tolerant(): the crash names the detector and the function
+    assert run.crashes[2].scope == "Bank04.withdraw()" and "detector reported the rest" in run.crashes[2].note()
+    assert [r["check"] for r in run.results].count("ouro-half") == 1  # deposit() was still reported
     assert "reentrancy-eth" in run.by_check()  # everything else reported as without the crashes
-    assert run.by_check() == run_slither(fixtures_dir / "v04_bank.sol", compiler).by_check()
+    alone = run_slither(fixtures_dir / "v04_bank.sol", compiler).by_check()
+    assert {k: v for k, v in run.by_check().items() if k != "ouro-half"} == alone
 
 
 def test_crashes_come_back_from_the_child_process_too(compiler):

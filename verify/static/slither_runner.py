@@ -350,7 +350,8 @@ def _detect(sl, run: SlitherRun, chosen: list[type], affected: set[str]) -> None
 
     for cls in chosen:
         sl.register_detector(cls)
-    failed: set[str] = set()
+    failed: set[str] = set()  # crashed: no results
+    partly: set[str] = set()  # skipped some units: results for the rest
     sl.load_previous_results()  # as Slither's run_detectors: results triaged away stay hidden
     for det in sl.detectors:
         kind = "ouro detector" if isinstance(det, OuroDetector) else "slither detector"
@@ -366,6 +367,14 @@ def _detect(sl, run: SlitherRun, chosen: list[type], affected: set[str]) -> None
         if affected and det.ARGUMENT in WHOLE_CONTRACT_CHECKS:
             found = [r for r in found if _result_contract(r) not in affected]
         run.results.extend(found)
+        tolerated = det.__dict__.get("tolerated") or []  # ouro detectors: units skipped (_common.tolerant)
+        if tolerated and det.ARGUMENT not in partly:
+            partly.add(det.ARGUMENT)
+            first = tolerated[0]
+            more = f" and {len(tolerated) - 1} more" if len(tolerated) > 1 else ""
+            first.scope = f"{first.scope}{more}"
+            first.outcome = "skipped there; the detector reported the rest"
+            run.crashes.append(first)
     sl.write_results_to_hide()
     run.detectors_run = len({cls.ARGUMENT for cls in chosen} - failed)
     if affected:

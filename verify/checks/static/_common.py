@@ -310,11 +310,18 @@ def tolerant(detector, where: object, compute: Callable[[], object], default: ob
     """Run one unit of a detector's analysis; a crash skips that unit instead of the whole detector.
 
     ``run_slither`` runs each detector on its own (a crash is a note naming it), but that would
-    still cost this detector's results on every other function: a heuristic's bug must not.
+    still cost this detector's results on every other function: a heuristic's bug must not. The
+    crash is kept on the detector (``tolerated``) and reported as the detector's, with where it was.
     """
     try:
         return compute()
+    except MemoryError:
+        raise
     except Exception as exc:  # noqa: BLE001
+        from verify.analysers import crash_from
+
+        scope = getattr(where, "canonical_name", None) or str(where)
+        detector.__dict__.setdefault("tolerated", []).append(crash_from(f"ouro detector {detector.ARGUMENT}", exc, scope))
         if getattr(detector, "logger", None):
             detector.logger.error(f"{detector.ARGUMENT}: skipped {where}: {type(exc).__name__}: {exc}")
         return default
