@@ -143,31 +143,32 @@ def test_files_that_crash_slither_are_partial_in_the_db_and_in_every_report(env,
     proc = ouro(env, "verify", crash, ROOT / "tests" / "fixtures" / "solidity" / "v04_bank.sol", "--static-only",
                 "--jobs", 2, "--db", db, "--format", "json", "--output", out)
     assert proc.returncode == 2, proc.stderr  # FoldedLengthRegistry04: nothing could be analysed
-    assert "Traceback" not in proc.stderr and "partial 3" in proc.stderr
+    assert "Traceback" not in proc.stderr and "partial 4" in proc.stderr
     results = {Path(r["file"]).name: r for r in json.loads(out.read_text())["results"]}
     assert {n: r["status"] for n, r in results.items()} == {
         "FoldedLengthLottery04.sol": "partial", "FoldedLengthRegistry04.sol": "error", "TupleCallBank04.sol": "partial",
-        "TupleCallSafeBank04.sol": "partial", "FunctionTypeParam08.sol": "ok", "v04_bank.sol": "ok"}
-    for name in ("FoldedLengthLottery04.sol", "TupleCallBank04.sol", "TupleCallSafeBank04.sol"):
+        "TupleCallSafeBank04.sol": "partial", "FunctionTypeParam08.sol": "ok", "CascadePools04.sol": "partial",
+        "v04_bank.sol": "ok"}
+    for name in ("FoldedLengthLottery04.sol", "TupleCallBank04.sol", "TupleCallSafeBank04.sol", "CascadePools04.sol"):
         r = results[name]
         assert r["error"] is None and r["notes"][0].startswith("slither crashed on ") and r["findings"], r
     assert Counter(s for _p, s, _e in db_rows(db)) == Counter(r["status"] for r in results.values())
     summary = proc.stderr[proc.stderr.index("batch summary"):]
-    assert re.search(r"│ partial\s+│\s+3 │", summary) and re.search(r"│ error\s+│\s+1 │", summary), summary
+    assert re.search(r"│ partial\s+│\s+4 │", summary) and re.search(r"│ error\s+│\s+1 │", summary), summary
 
     again = json.loads(ouro(env, "report", db, "--format", "json").stdout)["results"]
     assert sorted(again, key=lambda r: r["file"]) == sorted(results.values(), key=lambda r: r["file"])
     md = ouro(env, "report", db, "--format", "md").stdout
-    assert md.count(" | partial | ") == 3 and "> note: slither crashed on TupleCallBank04.withdraw" in md
+    assert md.count(" | partial | ") == 4 and "> note: slither crashed on TupleCallBank04.withdraw" in md
     html = ouro(env, "report", db, "--format", "html").stdout
-    assert re.search(r'class="card status-partial"><span class="n">3<', html)
-    assert html.count('<td class="status status-partial">partial</td>') == 3
+    assert re.search(r'class="card status-partial"><span class="n">4<', html)
+    assert html.count('<td class="status status-partial">partial</td>') == 4
     table = ouro(env, "report", db)
     assert table.returncode == 0 and "TupleCallBank04.sol  [partial]" in table.stdout
     assert "note: slither crashed on TupleCallBank04.withdraw: AssertionError" in table.stdout
     # a rerun takes the partial rows from the DB like any other
     rerun = ouro(env, "verify", crash, "--static-only", "--db", db)
-    assert "0 verified, 5 from" in rerun.stderr and rerun.returncode == 2
+    assert "0 verified, 6 from" in rerun.stderr and rerun.returncode == 2
 
 
 def test_bad_arguments_are_messages_not_tracebacks(env, tmp_path, big_batch):

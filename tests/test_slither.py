@@ -143,6 +143,24 @@ def test_a_folding_crash_outside_functions_leaves_nothing_to_analyse(compiler):
     assert run.error == crash.note() and "no static analysis" in run.error
 
 
+def test_several_crashes_in_one_file_each_cost_only_what_they_must(compiler):
+    from verify.report import finding_from_slither
+
+    path = CRASH / "CascadePools04.sol"
+    run = run_slither(path, compiler)
+    assert run.error is None
+    outcome = {c.scope: (c.exception, c.outcome) for c in run.crashes}
+    assert outcome == {
+        "Ledger04": ("NotConstant", "analysed again without contract Ledger04"),
+        "Pool04.window": ("NotConstant", "analysed again without the body of Pool04.window"),
+        "Pool04.payout": ("AssertionError", "analysed again without contract Pool04 (nor ClaimPool04, derived from it)"),
+    }
+    assert run.contracts == ["Guard04"] and sorted(run.skipped) == ["ClaimPool04", "Ledger04", "Pool04", "Pool04.window"]
+    found = {(f.check, f.contract, f.function) for f in map(finding_from_slither, run.results)}
+    assert ("tx-origin", "Guard04", "close") in found
+    assert not {c for _check, c, _f in found} - {"Guard04", None}
+
+
 def _crashing(base, argument):
     from slither.detectors.abstract_detector import DetectorClassification
 

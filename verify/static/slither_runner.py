@@ -9,7 +9,7 @@ the rest with it (each becomes a ``verify.analysers.Crash`` in ``SlitherRun.cras
   function's body is emptied in the AST and the file parsed again, so the contract's other
   functions and the other contracts are still analysed. A crash anywhere else (a modifier, a state
   variable, a function others call, whose emptied body would make its callers look different)
-  drops that contract. Checks whose verdict rests on the whole contract (``WHOLE_CONTRACT_CHECKS``)
+  drops that contract and the contracts deriving from it. Checks whose verdict rests on the whole contract (``WHOLE_CONTRACT_CHECKS``)
   are not reported for a contract analysed with a body or a base missing.
 - a detector (Slither's or ouro's) crashing: a crash naming it; the other detectors report.
 - nothing left to analyse: ``SlitherRun.error`` (the file's error unless the engine ran).
@@ -162,7 +162,7 @@ def _parse(cc, run: SlitherRun):
     pristine = [(su, copy.deepcopy(su.ast)) for su in units]
     emptied: dict[str, str] = {}  # AST id -> "C.f"
     dropped: dict[str, str] = {}  # AST id -> "C"
-    for _attempt in range(_MAX_RECOVERIES + 1):
+    for attempt in range(_MAX_RECOVERIES + 1):
         if emptied or dropped:
             for su, ast in pristine:
                 su.ast = _edited(ast, emptied, dropped)
@@ -174,6 +174,10 @@ def _parse(cc, run: SlitherRun):
             crash = _parse_crash(exc)
             fn, contract = _culprit(exc)
             asts = [ast for _su, ast in pristine]
+            if attempt == _MAX_RECOVERIES:
+                crash.outcome = f"still crashing after {_MAX_RECOVERIES} recoveries: no static analysis"
+                _fatal(run, crash)
+                return None
             fid = str(fn.id) if fn is not None and getattr(fn, "id", None) is not None else None
             if fid is not None and fid not in emptied and _can_empty(asts, fid):
                 label = _function_label(fn)
@@ -187,8 +191,11 @@ def _parse(cc, run: SlitherRun):
                     crash.outcome = "no static analysis"
                     _fatal(run, crash)
                     return None
-                crash.scope, crash.outcome = contract.name, f"analysed again without contract {contract.name}"
-                dropped[cid] = contract.name
+                heirs = _heirs(asts, cid)  # a contract without its base would not parse either
+                crash.scope = _function_label(fn) if fn is not None else contract.name
+                crash.outcome = f"analysed again without contract {contract.name}" + (
+                    f" (nor {', '.join(sorted(heirs.values()))}, derived from it)" if heirs else "")
+                dropped.update({cid: contract.name, **heirs})
             run.crashes.append(crash)
             continue
         run.skipped = list(emptied.values()) + list(dropped.values())
@@ -198,16 +205,15 @@ def _parse(cc, run: SlitherRun):
             return None
         run.contracts = sorted({c.name for c in sl.contracts})
         return sl, _affected([ast for _su, ast in pristine], emptied, dropped)
-    _fatal(run, Crash("slither", "RecursionLimit", f"still crashing after {_MAX_RECOVERIES} recoveries",
-                      outcome="no static analysis"))
-    return None
+    return None  # not reached: the last attempt returns either way
 
 
 def _parse_crash(exc: BaseException) -> Crash:
     crash = crash_from("slither", exc)
-    deepest = exc
-    while (deepest.__cause__ or deepest.__context__) is not None and len(crash.message) < 1000:
+    deepest, seen = exc, {id(exc)}
+    while (deepest.__cause__ or deepest.__context__) is not None and id(deepest.__cause__ or deepest.__context__) not in seen:
         deepest = deepest.__cause__ or deepest.__context__
+        seen.add(id(deepest))
     if deepest is not exc:  # e.g. SlitherException("Missing ...") from KeyError: where the KeyError was raised
         crash.where = crash_from("slither", deepest).where or crash.where
     return crash
@@ -325,6 +331,13 @@ def _edited(ast: dict, emptied: dict[str, str], dropped: dict[str, str]) -> dict
             else:
                 body["children"] = []
     return ast
+
+
+def _heirs(asts: list[dict], cid: str) -> dict[str, str]:
+    """AST id -> name of every contract deriving from contract ``cid``."""
+    return {str(n.get("id")): _attr(n, "name") for ast in asts for n in _walk(ast)
+            if _kind(n) == "ContractDefinition" and str(n.get("id")) != cid
+            and cid in {str(b) for b in (_attr(n, "linearizedBaseContracts") or [])}}
 
 
 def _affected(asts: list[dict], emptied: dict[str, str], dropped: dict[str, str]) -> set[str]:
