@@ -250,6 +250,12 @@ class LocalChain(ABC):
 
     set_balance_method: ClassVar[str] = "anvil_setBalance"
 
+    def set_code(self, address: str, code: bytes) -> None:
+        """Place runtime code at an address (as a fork would find it there)."""
+        self.rpc(self.set_code_method, [address, "0x" + bytes(code).hex()])
+
+    set_code_method: ClassVar[str] = "anvil_setCode"
+
     def block_number(self) -> int:
         return int(self.rpc("eth_blockNumber"), 16)
 

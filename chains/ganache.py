@@ -12,6 +12,7 @@ class GanacheChain(LocalChain):
     name = "ganache"
     priority = 10
     set_balance_method = "evm_setAccountBalance"
+    set_code_method = "evm_setAccountCode"
     max_evm = "shanghai"
     zero_fees = False  # no base-fee flag: gas is always charged
 

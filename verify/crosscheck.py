@@ -1,7 +1,14 @@
-"""Static findings meet dynamic results: a finding of a check a property covers becomes
-confirmed (the property was violated in that contract, evidence attached) or refuted (the
-property ran to completion without a violation). Dynamic findings without a static twin are
-kept as findings of their own."""
+"""Static findings meet dynamic results, and each verdict says what ran.
+
+For a static finding whose check a property covers, in a contract the engine searched:
+- the property was violated there: ``confirmed: true``, the counterexample attached;
+- else, when the flagged statements ran with that property's attack on (traced coverage, see
+  ``verify/dynamic/probe.py``): ``confirmed: false``, a high or medium finding drops to ``low``,
+  and the evidence holds the coverage (lines run, how often, the attack, the traced sequences);
+- else (never reached, or coverage unknown): ``confirmed: null``, the severity stays, and a note
+  says why (how often the function was called, what reverted, a call to an address without code).
+Dynamic findings without a static twin are kept as findings of their own.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +17,18 @@ from verify.findings import Finding
 
 __all__ = ["cross_check"]
 
+DOWNGRADED = ("high", "medium")
 
-def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, list[str]]) -> list[Finding]:
+
+def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, list[str]],
+                probes: dict | None = None, notes: list[str] | None = None) -> list[Finding]:
     covers = {cls.ARGUMENT: set(cls.COVERS) for cls in property_classes()}
     by_check: dict[str, str] = {}
     for prop, checks in covers.items():
         for c in checks:
             by_check.setdefault(c, prop)
+    probes = probes or {}
+    notes = notes if notes is not None else []
     used: set[int] = set()
     out: list[Finding] = []
     for f in static:
@@ -29,8 +41,32 @@ def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, li
             f.confirmed = True
             f.evidence = dynamic[twins[0]].evidence
             used.update(twins)
-        else:
+            out.append(f)
+            continue
+        probe = probes.get(f.contract)
+        if probe is None:
+            f.confirmed = None
+            out.append(f)
+            continue
+        try:
+            cov = probe.coverage(prop, f.contract, f.function, f.lines)
+        except Exception as exc:  # noqa: BLE001 - coverage failing leaves the verdict open, never wrong
+            cov = {"attack": prop, "flagged": [], "covered": [], "reached": False, "error": f"{type(exc).__name__}: {exc}"}
+        if cov.get("reached"):
             f.confirmed = False
+            if f.severity in DOWNGRADED:
+                cov["severity_before"] = f.severity
+                f.severity = "low"
+            f.evidence = {"property": prop, "coverage": cov}
+        else:
+            f.confirmed = None
+            try:
+                why = probe.explain(prop, f.contract, f.function, cov)
+            except Exception as exc:  # noqa: BLE001
+                why = f"coverage unknown ({type(exc).__name__}: {exc})"
+            cov["why"] = why
+            f.evidence = {"property": prop, "coverage": cov}
+            notes.append(f"{f.check} not refuted: {why}")
         out.append(f)
     out.extend(d for i, d in enumerate(dynamic) if i not in used)
     return out

@@ -65,7 +65,7 @@ class _Pair:
     def __init__(self, t_orig, t_new, args):
         self.ex_o, self.ex_n = _Recording(t_orig.evm.upper()), _Recording(t_new.evm.upper())
         self.o = Session(t_orig, self.ex_o, args)
-        self.n = Session(t_new, self.ex_n, self.o.constructor_args)
+        self.n = Session(t_new, self.ex_n, plan=self.o.plan)
         self.ex_o.save_base()
         self.ex_n.save_base()
         self.clock = (self.o.block, self.o.time)

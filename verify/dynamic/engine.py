@@ -20,6 +20,9 @@ from verify.properties.base import Property, RunContext
 
 from .executor import ChainExecutor, RevmExecutor
 from .machine import build_machine, run_machine
+from .probe import CoverageProbe, SharedChain
+from .recorder import Recorder
+from .seeds import run_seeds
 from .session import BASE_TIME, DeployFailed, Session, Step, _jsonable
 from .target import ConstructorArgsError, Target
 
@@ -64,18 +67,43 @@ class DynamicReport:
     errors: list[str] = field(default_factory=list)
     calls: int = 0
     seconds: float = 0.0
+    probes: dict[str, Any] = field(default_factory=dict)  # contract -> CoverageProbe (ask, then close())
+    _shared: Any = None
+
+    def close(self) -> None:
+        """Stop the chain coverage traces ran on (if one was started)."""
+        if self._shared is not None:
+            self._shared.close()
 
 
 def targets_of(compiled, evm: str | None = None) -> list[Target]:
-    """Deployable contracts defined in the file itself (not libraries, interfaces, abstracts)."""
+    """Deployable contracts defined in the file itself (not libraries, interfaces, abstracts),
+    each with what deployment planning needs (the compile's other contracts, the AST facts)."""
+    from .ast_facts import read_facts
+    from .deploy_plan import FileEnv
+
     evm = evm or getattr(compiled, "evm_version", None) or "shanghai"
-    out = []
     source = Path(compiled.file).read_text(encoding="utf-8", errors="replace")
+    facts = read_facts(compiled.raw or {}, compiled.file)
+    libraries = {n for n, info in facts.contracts.items() if info.kind == "library"}
+    deployable: dict[str, tuple[list[dict], str]] = {}
+    runtime: dict[str, tuple[str, str]] = {}
+    for c in sorted(compiled.contracts.values(), key=lambda c: c.source == compiled.file):
+        if c.bytecode and c.name not in libraries and not _needs_linking(c.bytecode):
+            deployable[c.name] = (c.abi, c.bytecode)
+            runtime[c.name] = (c.deployed_bytecode, c.deployed_source_map)
+    file_id = ((compiled.raw or {}).get("sources") or {}).get(compiled.file, {}).get("id")
+    env = FileEnv(deployable, facts, evm, runtime, file_id, source)
+    out = []
     for c in compiled.own_contracts():
-        if not c.bytecode or re.search(rf"\blibrary\s+{re.escape(c.name)}\b", source):
+        if not c.bytecode or c.name in libraries or re.search(rf"\blibrary\s+{re.escape(c.name)}\b", source):
             continue
-        out.append(Target(c.name, c.abi, c.bytecode, compiled.file, evm=evm))
+        out.append(Target(c.name, c.abi, c.bytecode, compiled.file, evm=evm, env=env))
     return out
+
+
+def _needs_linking(bytecode: str) -> bool:
+    return "__" in bytecode  # an unlinked library placeholder
 
 
 def apply_proxies(targets: list[Target], compiled, proxies: dict[str, dict[str, str]]) -> list[Target]:
@@ -128,12 +156,14 @@ class _Search:
         self._base: Session | None = None
         self._chain_snap = None
         self._fresh_execs: list[RevmExecutor] = []
+        self.recorder = Recorder()
+        self.units: set[str] = set()  # credit getters proven to count wei
 
     def fresh(self) -> Session:
-        """A new in-process deployment, for differential replays."""
+        """A new in-process deployment of the same plan, for differential replays."""
         ex = RevmExecutor(self.target.evm.upper())
         self._fresh_execs.append(ex)
-        return Session(self.target, ex, self.args)
+        return Session(self.target, ex, plan=self.plan)
 
     def start(self) -> Session:
         if self.chain is None:
@@ -145,6 +175,7 @@ class _Search:
             self._chain_snap = self.chain.snapshot()
         self._base_clock = (self._base.block, self._base.time)
         self.args = self._base.constructor_args
+        self.plan = self._base.plan
         return self._base
 
     def session(self) -> Session:
@@ -177,6 +208,8 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
         report.errors.append(f"dynamic engine could not compile: {exc}")
         return report
     source = Path(compiled.file).read_text(encoding="utf-8", errors="replace")
+    evm_rules = engine_evm(compiled.version, "anvil") or "shanghai"
+    report._shared = SharedChain(evm_rules, anvil_args(evm_rules))
     chain = None
     if opts.chain != "inprocess":
         from chains import get_backend
@@ -224,8 +257,12 @@ def _search_target(target: Target, opts: DynamicOptions, chain, source: str, com
     search.start()
     found = []
     active = list(props)
+    if target.mutating:
+        for v in run_seeds(search, active, search.recorder, search.units):
+            active = [p for p in active if p is not v.prop]
+            found.append(_finding(target, v, source, compiled, opts, search))
     while active and target.mutating:
-        machine = build_machine(target, search.session, active, search.fresh)
+        machine = build_machine(target, search.session, active, search.fresh, search.recorder, search.units)
         v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
         if v is None:
             break
@@ -234,6 +271,7 @@ def _search_target(target: Target, opts: DynamicOptions, chain, source: str, com
     report.findings.extend(found)
     report.ran[target.name] = [p.ARGUMENT for p in props]
     report.calls += search.total_calls()
+    report.probes[target.name] = CoverageProbe(target, search.plan, search.recorder, report._shared)
 
 
 def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, search: _Search) -> Finding:
@@ -249,6 +287,7 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
         "solc": compiled.version,
         "evm": target.evm,
         "constructor_args": _jsonable(list(search.args or [])),
+        "deployment": search.plan.to_json(),
         "actors": roles,
         "steps": steps_json,
         "trace": [s.describe() for s in v.steps],
@@ -256,10 +295,12 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
         "balances_after": {k: str(x) for k, x in last.eth.items()},
         "detail": v.message,
     }
+    if getattr(v.prop, "losers", None):
+        evidence["lost"] = {k: str(x) for k, x in v.prop.losers.items()}
     if opts.replay and search.chain is None:
         for attempt in range(2):  # a node that dies during the replay gets one fresh restart
             try:
-                evidence["replay"] = replay_on_chain(target, v.steps, search.args, v.prop)
+                evidence["replay"] = replay_on_chain(target, v.steps, search.args, v.prop, plan=search.plan)
                 break
             except Exception as exc:  # noqa: BLE001 - the in-process evidence stands on its own
                 evidence["replay"] = {"chain": "anvil", "error": f"{type(exc).__name__}: {exc}"}
@@ -273,16 +314,17 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
 
 
 def replay_on_chain(target: Target, steps: list[Step], constructor_args, prop: Property | None = None,
-                    chain=None) -> dict[str, Any]:
+                    chain=None, plan=None) -> dict[str, Any]:
     """Replay a sequence on a fresh Anvil: transaction hashes, balances, and whether it reproduces."""
     from chains import AnvilChain
 
     own = chain is None
     chain = chain or AnvilChain(extra_args=anvil_args(target.evm)).start()
     try:
-        session = Session(target, ChainExecutor(chain), constructor_args)
+        session = Session(target, ChainExecutor(chain), None if plan else constructor_args, plan=plan)
+        plan = session.plan
         ctx = RunContext(session, session.observe(),
-                         fresh_session=lambda: Session(target, RevmExecutor(target.evm.upper()), constructor_args))
+                         fresh_session=lambda: Session(target, RevmExecutor(target.evm.upper()), plan=plan))
         hashes, reproduced, detail = [], False, None
         if prop is not None:
             prop.start(ctx)

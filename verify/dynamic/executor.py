@@ -76,6 +76,10 @@ class Executor(ABC):
     @abstractmethod
     def set_block(self, number: int, timestamp: int) -> None: ...
 
+    @abstractmethod
+    def set_code(self, address: str, code: bytes) -> None:
+        """Place runtime code at an address (a contract the code under test hard-codes)."""
+
 
 class RevmExecutor(Executor):
     """pyrevm, in this process: ~100k message calls per second."""
@@ -130,6 +134,13 @@ class RevmExecutor(Executor):
 
     def storage_at(self, address, slot):
         return self.evm.storage(address, slot)
+
+    def set_code(self, address, code):
+        from pyrevm import AccountInfo
+
+        balance = self.evm.get_balance(address)
+        self.evm.insert_account_info(address, AccountInfo(code=code))
+        self.evm.set_balance(address, balance)
 
     def set_block(self, number, timestamp):
         from pyrevm import BlockEnv
@@ -210,6 +221,18 @@ class ChainExecutor(Executor):
 
     def storage_at(self, address, slot):
         return int.from_bytes(self.w3.eth.get_storage_at(address, slot), "big")
+
+    def set_code(self, address, code):
+        self.chain.set_code(address, code)
+
+    def trace_call(self, sender: str, to: str, data: bytes, value: int = 0) -> list[dict]:
+        """The instructions the call would execute in the next block (struct logs, no memory or
+        storage), without sending it."""
+        tx = {"from": sender, "to": to, "data": "0x" + data.hex(), "value": hex(value), "gas": hex(GAS),
+              "gasPrice": "0x0"}
+        out = self.chain.rpc("debug_traceCall", [tx, "pending", {"disableMemory": True, "disableStorage": True,
+                                                                "enableReturnData": False}])
+        return out.get("structLogs") or []
 
     def set_block(self, number, timestamp):
         # Anvil numbers blocks itself; the timestamp of the next block is what contracts read.

@@ -15,6 +15,7 @@ import re
 from hypothesis import HealthCheck, Verbosity, settings as Settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, rule, run_state_machine_as_test
 
+from verify.properties._value import learn_units
 from verify.properties.base import Property, RunContext
 
 from .session import HONEST, Session, Step
@@ -54,7 +55,8 @@ def _known_values(ctx: RunContext) -> list[int]:
     return sorted(vals)[:24]
 
 
-def build_machine(target, session_factory, properties: list[Property], fresh_factory):
+def build_machine(target, session_factory, properties: list[Property], fresh_factory, recorder=None,
+                  units: set[str] | None = None):
     """A RuleBasedStateMachine class bound to one target and the active properties."""
 
     functions = target.mutating
@@ -73,7 +75,8 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
         def __init__(self):
             super().__init__()
             self.session: Session = session_factory()
-            self.ctx = RunContext(self.session, self.session.observe(), fresh_session=fresh_factory)
+            self.ctx = RunContext(self.session, self.session.observe(), fresh_session=fresh_factory,
+                                  units=units if units is not None else set())
             for prop in properties:
                 prop.start(self.ctx)
             target = self.session.target
@@ -114,6 +117,9 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
         def _run(self, step: Step):
             outcome = self.session.execute(step)
             self.ctx.steps.append((step, outcome))
+            learn_units(self.ctx.units, step, outcome, self.session.roles())
+            if recorder is not None:
+                recorder.record(self.ctx, step, outcome, properties)
             for prop in properties:
                 msg = prop.check(self.ctx, step, outcome)
                 if msg:

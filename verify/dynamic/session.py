@@ -14,6 +14,7 @@ from eth_utils import function_signature_to_4byte_selector, to_checksum_address
 from chains.defaults import DEFAULT_MNEMONIC
 
 from .abi_fast import encode as fast_encode
+from .deploy_plan import DeployPlan, PlanError, deploy_plan, plan_deployment, resolve
 from .executor import CallResult, Executor, decode_revert
 from .target import Target
 
@@ -187,17 +188,17 @@ class StepOutcome:
     before: Observation
     after: Observation
     tx_hash: str | None = None
+    output: bytes = b""  # what the called function returned (the target's answer, also via the attacker)
 
 
 class Session:
     """Deploys the target and the attacker, runs steps, observes state."""
 
     def __init__(self, target: Target, executor: Executor, constructor_args: list[Any] | None = None,
-                 actors: Actors | None = None):
+                 actors: Actors | None = None, plan: DeployPlan | None = None):
         self.target = target
         self.ex = executor
         base = actors or Actors.default()
-        self.constructor_args = constructor_args
         self.block, self.time = BASE_BLOCK, BASE_TIME
         for role in HONEST + ("attacker",):
             executor.fund(base.address(role), ACTOR_FUNDS)
@@ -208,18 +209,18 @@ class Session:
             raise RuntimeError(f"attacker contract failed to deploy: {err}")
         self.actors = Actors(base.deployer, base.alice, base.bob, base.attacker, to_checksum_address(atk))
         executor.fund(self.actors.attacker_contract, ATTACKER_CONTRACT_FUNDS)
-        if self.constructor_args is None:
-            self.constructor_args = target.guess_constructor_args(
-                self.actors.deployer, [self.actors.alice, self.actors.bob])
-        value = 10**18 if target.constructor_payable else 0
-        addr, err = target.deploy(executor, self.actors.deployer, self.constructor_args, value)
-        if addr is None:
-            types = ", ".join(target.constructor_types())
-            raise DeployFailed(f"{target.name} constructor({types}) reverted with ouro's guessed arguments "
-                               f"{_jsonable(self.constructor_args)} ({err}); pass working ones with "
-                               f"--constructor-args '{{\"{target.name}\": [...]}}'")
+        try:
+            if plan is None:
+                plan = plan_deployment(target, target.env, self.actors.deployer, [self.actors.alice, self.actors.bob],
+                                       constructor_args)
+            addr, deps = deploy_plan(executor, target, target.env, plan, self.actors.deployer)
+        except PlanError as exc:
+            raise DeployFailed(str(exc)) from None
+        self.plan = plan
+        self.dependencies = [to_checksum_address(a) for a in deps]
+        self.constructor_args = resolve(plan.args, self.dependencies)
         self.address = to_checksum_address(addr)
-        self.deploy_value = value
+        self.deploy_value = plan.value
         # Bait: the contract holds 1 ETH nobody deposited, so taking it is visible.
         executor.fund(self.address, executor.balance(self.address) + BAIT)
         self._attack_selector = function_signature_to_4byte_selector(ATTACK_SIG)
@@ -244,6 +245,11 @@ class Session:
             for g in t.account_getters
         ]
         self._scalar_calls = [(g.name, g.selector) for g in t.scalar_getters]
+        self._struct_calls = {}
+        for g, i, label, credit in t.struct_fields:
+            entry = self._struct_calls.setdefault(g.name, (g, [(r, g.selector + encode(["address"], [self._roles[r]]))
+                                                             for r in HONEST + TEAM + ("target",)], []))
+            entry[2].append((i, label, credit))
 
     def observe(self, with_counters: bool = False) -> Observation:
         ex, addr = self.ex, self.address
@@ -271,6 +277,19 @@ class Session:
                 out = ex.static(addr, data)
                 if out and len(out) >= 32:
                     scalars[f"{name}({r})"] = int.from_bytes(out[:32], "big")
+        for g, calls, fields in self._struct_calls.values():
+            for r, data in calls:
+                out = ex.static(addr, data)
+                if not out:
+                    continue
+                for i, label, credit in fields:
+                    if len(out) < 32 * (i + 1):
+                        continue
+                    v = int.from_bytes(out[32 * i: 32 * (i + 1)], "big")
+                    if credit:
+                        credits.setdefault(label, {})[r] = v
+                    elif r != "target":
+                        scalars[f"{label}({r})"] = v
         obs = Observation(eth, credits, owners, scalars, len(ex.code(addr)), ex.storage_at(addr, EIP1967_IMPL))
         if with_counters:
             for attr, name in (("reentered", "reentered"), ("reentry_failures", "reentryFailures")):
@@ -293,6 +312,36 @@ class Session:
         self._last = outcome.after
         return outcome
 
+    def _message(self, step: Step) -> tuple[str, str, bytes, int]:
+        """(sender, to, calldata, value) of a step's transaction."""
+        fn = self.target.function(step.function)
+        data = fn.calldata(step.args)
+        if step.actor != "attacker_contract":
+            return self.actors.address(step.actor), self.address, data, step.value
+        re_data, re_value, depth = b"", 0, 0
+        if step.reenter:
+            rfn = self.target.function(step.reenter["function"])
+            re_data, re_value, depth = rfn.calldata(step.reenter["args"]), step.reenter["value"], step.reenter["depth"]
+        payload = self._attack_selector + fast_encode(
+            ["address", "bytes", "uint256", "bytes", "uint256", "uint256", "bool"],
+            [self.address, data, step.value, re_data, re_value, depth, step.reject_eth])
+        return self.actors.address(step.origin or "attacker"), self.actors.attacker_contract, payload, 0
+
+    def run_quietly(self, step: Step) -> bool:
+        """Execute a step without observing anything (coverage replays); whether it succeeded."""
+        if step.actor == "warp":
+            self.advance(step.seconds)
+            return True
+        self.advance()
+        sender, to, data, value = self._message(step)
+        return self.ex.call(sender, to, data, value).ok
+
+    def trace_step(self, step: Step) -> tuple[str, list[dict]]:
+        """The instructions the step would execute next (chain executors), and the address it calls."""
+        self.advance()
+        sender, to, data, value = self._message(step)
+        return to, self.ex.trace_call(sender, to, data, value)
+
     def _execute(self, step: Step) -> StepOutcome:
         before = self._last or self.observe()
         if step.actor == "warp":
@@ -300,33 +349,24 @@ class Session:
             after = self.observe()
             return StepOutcome(True, None, before, after)
         self.advance()
-        fn = self.target.function(step.function)
-        data = fn.calldata(step.args)
+        sender, to, data, value = self._message(step)
+        res: CallResult = self.ex.call(sender, to, data, value)
         if step.actor == "attacker_contract":
-            re_data, re_value, depth = b"", 0, 0
-            if step.reenter:
-                rfn = self.target.function(step.reenter["function"])
-                re_data, re_value, depth = rfn.calldata(step.reenter["args"]), step.reenter["value"], step.reenter["depth"]
-            payload = self._attack_selector + fast_encode(
-                ["address", "bytes", "uint256", "bytes", "uint256", "uint256", "bool"],
-                [self.address, data, step.value, re_data, re_value, depth, step.reject_eth])
-            caller = self.actors.address(step.origin or "attacker")
-            res = self.ex.call(caller, self.actors.attacker_contract, payload)
-            ok, err = res.ok, res.error
+            ok, err, output = res.ok, res.error, b""
             if res.ok and res.output:
                 inner_ok, inner_ret = decode(["bool", "bytes"], res.output)
                 ok = bool(inner_ok)
+                output = bytes(inner_ret)
                 if not ok:
                     err = decode_revert(inner_ret)
             after = self.observe(with_counters=True)
-            return StepOutcome(ok, err, before, after, res.tx_hash)
-        res: CallResult = self.ex.call(self.actors.address(step.actor), self.address, data, step.value)
+            return StepOutcome(ok, err, before, after, res.tx_hash, output)
         after = self.observe()
-        return StepOutcome(res.ok, res.error, before, after, res.tx_hash)
+        return StepOutcome(res.ok, res.error, before, after, res.tx_hash, res.output)
 
     def replay(self, steps: list[Step]) -> list[StepOutcome]:
         return [self.execute(s) for s in steps]
 
 
 class DeployFailed(RuntimeError):
-    """The target could not be deployed (constructor reverted)."""
+    """The target could not be deployed (every planned constructor call reverted)."""

@@ -95,6 +95,7 @@ class Target:
     functions: list[AbiFunction] = field(default_factory=list)
     evm: str = "shanghai"  # the EVM rules it was compiled for, and runs under (revm spec, Anvil hardfork)
     proxy: ProxyDeployment | None = None
+    env: Any = None  # deploy_plan.FileEnv: the file's other contracts and AST facts, for planning
 
     def __post_init__(self) -> None:
         self.functions = []
@@ -156,6 +157,19 @@ class Target:
     def scalar_getters(self) -> list[AbiFunction]:
         return self._views([], "uint256")
 
+    @cached_property
+    def struct_fields(self) -> list[tuple[AbiFunction, int, str, bool]]:
+        """(getter, output index, "getter.field", credit-like) for address -> struct views such as a
+        public ``mapping(address => Holder) Acc``: each uint field is observed per account."""
+        out = []
+        for f in self.functions:
+            if not f.is_view or f.types != ["address"] or len(f.outputs) < 2:
+                continue
+            for i, o in enumerate(f.outputs):
+                if abi_type(o).startswith("uint") and o.get("name"):
+                    out.append((f, i, f"{f.name}.{o['name']}", bool(CREDIT_LIKE.search(o["name"]))))
+        return out
+
     def has(self, *signatures: str) -> bool:
         sigs = {f.signature for f in self.functions}
         return all(s in sigs for s in signatures)
@@ -166,9 +180,15 @@ class Target:
 
     @property
     def holds_eth_credits(self) -> bool:
-        """Per-account credits denominated in ETH: a payable contract that is not a token."""
-        return bool(self.credit_getters) and not self.is_erc20 and not self.is_erc721 and (
+        """Per-account credits that may be ETH: a payable contract that is not a token. Which
+        credit getters really count wei is learned from the transactions (``RunContext.units``)."""
+        has_credits = bool(self.credit_getters) or any(c for *_, c in self.struct_fields)
+        return has_credits and not self.is_erc20 and not self.is_erc721 and not self.is_erc1155 and (
             self.has_receive or any(f.payable for f in self.functions))
+
+    @property
+    def is_erc1155(self) -> bool:
+        return self.has("balanceOf(address,uint256)", "safeTransferFrom(address,address,uint256,uint256,bytes)")
 
     @property
     def is_erc20(self) -> bool:
@@ -215,38 +235,3 @@ class Target:
         if len(args) != len(types):
             raise ConstructorArgsError(f"{self.name} constructor takes ({', '.join(types)}), got {len(args)} argument(s)")
         return code + (encode(types, args) if types else b"")
-
-    def guess_constructor_args(self, deployer: str, others: list[str]) -> list[Any]:
-        """Plausible arguments for simple constructors (addresses, amounts, names, flags)."""
-        out: list[Any] = []
-        for p, t in zip(self._deploy_inputs(), self.constructor_types()):
-            name = (p.get("name") or "").lower()
-            if t == "address":
-                out.append(deployer)
-            elif t.startswith("uint"):
-                if any(k in name for k in ("time", "duration", "period", "delay", "deadline", "cliff", "end", "start")):
-                    out.append(3600)
-                elif any(k in name for k in ("fee", "rate", "bps", "percent", "ratio")):
-                    out.append(100)
-                else:
-                    out.append(1000 * 10**18 if "supply" in name or "cap" in name else 1000)
-            elif t.startswith("int"):
-                out.append(1000)
-            elif t == "bool":
-                out.append(True)
-            elif t == "string":
-                out.append("Ouro")
-            elif t.startswith("bytes") and t[5:].isdigit():
-                out.append(b"\x01" * int(t[5:]))
-            elif t == "bytes":
-                out.append(b"")
-            elif t == "address[]":
-                out.append([deployer, *others[:2]])
-            elif t.startswith("uint") and t.endswith("[]"):
-                out.append([1, 1, 1])
-            else:
-                raise ConstructorArgsError(
-                    f"{self.name} constructor needs ({', '.join(self.constructor_types())}); ouro cannot guess a "
-                    f"'{t}' argument; pass them with --constructor-args"
-                )
-        return out

@@ -14,6 +14,9 @@ class AccessControl(Property):
     COVERS = ("suicidal", "arbitrary-send-eth", "unprotected-upgrade", "protected-vars", "controlled-delegatecall",
               "arbitrary-send-erc20", "backdoor")
 
+    def attack_enabled(self, ctx, step):
+        return is_team_step(step)
+
     def check(self, ctx: RunContext, step, outcome):
         if not outcome.ok or not is_team_step(step):
             return None
@@ -39,11 +42,13 @@ class AccessControl(Property):
         gained = a.team_eth() - b.team_eth()
         paid_in = sum(s.value for s, _ in ctx.steps if s.actor in ("attacker", "attacker_contract"))
         took = b.eth["target"] - a.eth["target"]
-        owed = b.team_claims()  # the team cashing in what the contract says it is owed (any unit)
+        owed = b.team_claims()  # the team cashing in what the contract says it is owed (any unit: credits, shares)
         if gained > 0 and took > 0 and paid_in == 0 and owed == 0 and not ctx.session.target.is_erc20:
             return (f"attacker called {fn} and took {fmt_eth(min(gained, took))} out of the contract "
                     f"without ever paying anything in")
         for getter in a.credits:
+            if getter not in ctx.units:
+                continue  # only credits proven to count wei are compared with the contract's ETH
             owed = honest_credit(a, getter)
             if gained > 0 and owed > a.eth["target"] and honest_credit(b, getter) <= b.eth["target"]:
                 return (f"attacker called {fn}, took {fmt_eth(gained)}, and left the contract holding "

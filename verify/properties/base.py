@@ -29,6 +29,8 @@ class RunContext:
     fresh_session: Callable[[], "Session"] | None = None
     replays: int = 0
     max_replays: int = 6  # differential replays per example, to bound the cost
+    # per-account getters proven to count wei (learned during the search, shared by its examples)
+    units: set[str] = field(default_factory=set)
 
     def replay_variant(self, steps: list["Step"]) -> tuple["Session", list["StepOutcome"]] | None:
         """Run ``steps`` on a fresh deployment; None when the replay budget is spent."""
@@ -46,11 +48,22 @@ class Property(ABC):
     IMPACT: ClassVar[str] = "high"
     CONFIDENCE: ClassVar[str] = "high"
     NEEDS: ClassVar[tuple[str, ...]] = ("compiler", "chain")
+    losers: dict[str, int] | None = None  # who lost (set with a violation, shown in its evidence)
     # static checks (Slither's or ouro's) whose findings this property confirms or refutes
     COVERS: ClassVar[tuple[str, ...]] = ()
 
     def applies(self, target: "Target") -> bool:
         return True
+
+    def attack_enabled(self, ctx: RunContext, step: "Step") -> bool:
+        """Whether ``step`` (the last of ``ctx.steps``) exercises this property's attack: only
+        flagged code that ran in such a step counts towards refuting a static finding."""
+        return True
+
+    def seeds(self, hints) -> list[list["Step"]]:
+        """Directed sequences that reach this property's attack (``verify/dynamic/seeds.py``):
+        tried before the random search, judged the same way."""
+        return []
 
     def start(self, ctx: RunContext) -> None:
         """Called once per sequence, before its first step (e.g. to record initial values)."""

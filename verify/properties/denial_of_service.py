@@ -17,6 +17,12 @@ class DenialOfService(Property):
     def applies(self, target):
         return target.accepts_eth  # refusing ETH only matters where ETH flows
 
+    def attack_enabled(self, ctx, step):
+        if step.actor not in HONEST:
+            return False
+        refusing = [s for s, _ in ctx.steps[:-1] if s.actor == "attacker_contract"]
+        return bool(refusing) and refusing[-1].reject_eth
+
     def check(self, ctx: RunContext, step, outcome):
         if outcome.ok or step.actor not in HONEST:
             return None

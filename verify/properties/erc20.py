@@ -1,5 +1,8 @@
 """ERC-20 invariants, when the ABI is an ERC-20: balances never exceed the supply, and a
-successful transfer moves exactly the amount from sender to recipient."""
+successful transfer moves exactly the amount from sender to recipient.
+
+A transfer that returns ``false`` is a refusal, which ERC-20 allows (the classic StandardToken
+answers false on a short balance): nothing must move then, and nothing is reported."""
 
 from __future__ import annotations
 
@@ -30,6 +33,12 @@ class Erc20Invariants(Property):
                 return None
             sent = b.credits["balanceOf"].get(sender, 0) - bal.get(sender, 0)
             got = bal.get(recipient, 0) - b.credits["balanceOf"].get(recipient, 0)
+            refused = len(outcome.output) >= 32 and int.from_bytes(outcome.output[:32], "big") == 0
+            if refused:
+                if sent or got:
+                    return (f"transfer({recipient}, {amount}) by {sender} returned false but moved tokens: "
+                            f"sender lost {sent}, recipient got {got}")
+                return None
             if sent != amount or got != amount:
                 return f"transfer({recipient}, {amount}) by {sender}: sender lost {sent}, recipient got {got}"
         return None

@@ -1,4 +1,7 @@
-"""Ether accounting: the contract must always hold at least what it owes its users."""
+"""Ether accounting: the contract must always hold at least what it owes its users.
+
+Only credits proven to count wei (``RunContext.units``, see _value.py) are compared with the
+contract's ETH balance."""
 
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ class EtherAccounting(Property):
             return None  # attacker-driven insolvency is judged by access-control / re-entrancy
         a = outcome.after
         for getter, per in a.credits.items():
+            if getter not in ctx.units:
+                continue  # a count of NFTs or shares is not wei owed
             owed = sum(v for r, v in per.items() if r != "target")
             if owed > a.eth["target"] and sum(outcome.before.credits.get(getter, {}).values()) <= outcome.before.eth["target"]:
                 return (f"after {step.actor} called {step.function}, the contract holds {fmt_eth(a.eth['target'])} "

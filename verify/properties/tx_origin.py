@@ -15,6 +15,9 @@ class TxOriginAuth(Property):
     CATEGORY = "access-control"
     COVERS = ("tx-origin", "ouro-tx-origin-modifier")
 
+    def attack_enabled(self, ctx, step):
+        return step.origin == "deployer" and step.actor == "attacker_contract"
+
     def check(self, ctx: RunContext, step, outcome):
         if not (outcome.ok and step.origin == "deployer" and step.actor == "attacker_contract"):
             return None

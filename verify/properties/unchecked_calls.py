@@ -16,6 +16,9 @@ class UncheckedCall(Property):
     def applies(self, target):
         return target.holds_eth_credits or target.accepts_eth
 
+    def attack_enabled(self, ctx, step):
+        return step.actor == "attacker_contract" and step.reject_eth
+
     def check(self, ctx: RunContext, step, outcome):
         if not (outcome.ok and step.actor == "attacker_contract" and step.reject_eth and step.value == 0):
             return None

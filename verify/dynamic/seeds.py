@@ -1,0 +1,175 @@
+"""Directed sequences: attacks with multi-step preconditions, tried before the random search.
+
+Random transactions rarely line up "an honest user deposits, the attacker deposits at least the
+minimum the code asks for, time passes the lock, the attacker withdraws with re-entry". Each
+property may offer such sequences (``Property.seeds(hints)``), built from what the code says:
+its payable functions, the functions that send ETH, the amounts and durations it writes down.
+They run first, judged exactly like random ones; a violation is shrunk by dropping steps.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .session import BAIT, HONEST, Session, Step
+from .target import RECEIVE, AbiFunction
+
+__all__ = ["Hints", "run_seeds"]
+
+ETH = 10**18
+HONEST_DEPOSIT = 10 * ETH
+_AMOUNT = re.compile(r"(amount|value|wei|sum|am$|_am|qty|quantity|shares|tokens|number|num|count|bet|stake|"
+                     r"price|bid|size|withdraw)", re.I)
+_TIME = re.compile(r"(time|unlock|until|date|deadline|duration|period|delay|lock|when|release)", re.I)
+_DEST = re.compile(r"(to|dest|recipient|receiver|beneficiary|target|addr|account|who|wallet|_adr|user|owner)", re.I)
+MAX_SEEDS = 160
+
+
+@dataclass
+class Hints:
+    target: Any
+    roles: dict[str, str]
+    deposits: list[AbiFunction] = field(default_factory=list)
+    senders: list[AbiFunction] = field(default_factory=list)
+    mutators: list[AbiFunction] = field(default_factory=list)
+    amounts: list[int] = field(default_factory=list)
+    wait: int = 86_400
+    pushers: list[AbiFunction] = field(default_factory=list)
+    loopers: list[AbiFunction] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, target, session: Session) -> "Hints":
+        facts = target.env.facts if target.env is not None else None
+        mutating = target.mutating
+        deposits = [f for f in mutating if f.payable]
+        sending = facts.eth_senders if facts else set()
+        senders = [f for f in mutating if f.name in sending and not f.payable] + \
+                  [f for f in mutating if f.name in sending and f.payable]
+        if not senders:
+            senders = [f for f in mutating if not f.payable]
+        amounts = {ETH, 2 * ETH}
+        if facts:
+            consts = {v for v in facts.amounts | facts.compared_with_value if 10**15 <= v <= 1000 * ETH}
+            amounts |= consts | {v * 2 for v in consts if v * 2 <= 1000 * ETH}
+        wait = max([d for d in (facts.durations if facts else ()) if d <= 5 * 366 * 86_400] + [86_400]) + 1
+        return cls(target, session.roles(), deposits, senders, [f for f in mutating if f.name != RECEIVE],
+                   sorted(amounts)[:6], wait,
+                   [f for f in mutating if facts and f.name in facts.pushers],
+                   [f for f in mutating if facts and f.name in facts.loopers])
+
+    def args(self, fn: AbiFunction, actor: str, amount: int, variant: int = 0) -> list[Any]:
+        """Arguments for ``fn`` called by ``actor``: amounts where the name says amount (or every
+        number, variant 1), times 0 (now), addresses the caller's own (or the target's)."""
+        me = self.roles.get(actor, self.roles["attacker_contract"])
+        out = []
+        for p, t in zip(fn.inputs, fn.types):
+            name = p.get("name") or ""
+            out.append(self._value(t, name, me, amount, variant))
+        return out
+
+    def _value(self, t: str, name: str, me: str, amount: int, variant: int):
+        if t.endswith("]"):
+            inner = t[: t.rindex("[")]
+            size = t[t.rindex("[") + 1:-1]
+            return [self._value(inner, name, me, amount, variant) for _ in range(int(size) if size else 1)]
+        if t == "address":
+            return me
+        if t.startswith("uint") or t.startswith("int"):
+            bits = int(re.sub(r"^u?int", "", t) or 256)
+            if variant == 2:
+                return 0
+            if variant == 1 or _AMOUNT.search(name) or not _TIME.search(name):
+                return amount if amount < 2 ** (bits - 1) else 1
+            return 0
+        if t == "bool":
+            return True
+        if t == "string":
+            return "ouro"
+        if t == "bytes":
+            return b""
+        if t.startswith("bytes"):
+            return b"\x00" * int(t[5:])
+        if t.startswith("("):
+            from .strategies import _split_tuple
+
+            return [self._value(x, name, me, amount, variant) for x in _split_tuple(t[1:-1])]
+        return 0
+
+    def honest_deposit(self) -> list[Step]:
+        """alice puts real money in (the victim), through the first payable function."""
+        if not self.deposits:
+            return []
+        d = self.deposits[0]
+        return [Step("alice", d.signature, self.args(d, "alice", HONEST_DEPOSIT), HONEST_DEPOSIT)]
+
+    def pot(self) -> int:
+        """What the target holds after the honest deposit: the engine's bait plus alice's money."""
+        return BAIT + (HONEST_DEPOSIT if self.deposits else 0)
+
+
+def run_seeds(search, properties, recorder, units) -> list:
+    """Run every active property's seeds; return the (shrunk) violations, one per property."""
+    from verify.properties._value import learn_units
+    from verify.properties.base import RunContext
+
+    from .machine import PropertyViolation
+
+    base = search._base
+    hints = Hints.of(search.target, base)
+    seeds: list[list[Step]] = []
+    seen: set[str] = set()
+    for prop in properties:
+        for seq in prop.seeds(hints)[:MAX_SEEDS]:
+            key = repr([s.to_json() for s in seq])
+            if key not in seen:
+                seen.add(key)
+                seeds.append(seq)
+    found: dict[str, PropertyViolation] = {}
+    active = list(properties)
+
+    def run(seq: list[Step], props, record: bool):
+        session = search.session()
+        ctx = RunContext(session, session.observe(), fresh_session=search.fresh, units=units)
+        for p in props:
+            p.start(ctx)
+        for step in seq:
+            try:
+                outcome = session.execute(step)
+            except (KeyError, ValueError, TypeError, OverflowError):
+                return None  # a seed that does not fit this ABI
+            ctx.steps.append((step, outcome))
+            learn_units(units, step, outcome, session.roles())
+            if record:
+                recorder.record(ctx, step, outcome, props)
+            for p in props:
+                msg = p.check(ctx, step, outcome)
+                if msg:
+                    return PropertyViolation(p, msg, [s for s, _ in ctx.steps], [o for _, o in ctx.steps])
+        return None
+
+    for seq in seeds:
+        if not active:
+            break
+        v = run(seq, active, True)
+        if v is None:
+            continue
+        v = _shrink(v, run)
+        found[v.prop.ARGUMENT] = v
+        active = [p for p in active if p is not v.prop]
+    return list(found.values())
+
+
+def _shrink(v, run):
+    """Drop steps one at a time while the same property still fails."""
+    best = v
+    i = 0
+    while i < len(best.steps):
+        trial = best.steps[:i] + best.steps[i + 1:]
+        got = run(trial, [best.prop], False) if trial else None
+        if got is not None and got.prop is best.prop:
+            best = got
+        else:
+            i += 1
+    return best
