@@ -146,8 +146,8 @@ def test_the_engine_crashing_on_one_contract_still_searches_the_others(ouro_env)
     [r] = json.loads(proc.stdout)["results"]
     assert r["status"] == "partial" and r["error"] is None
     [crash] = r["crashes"]
-    assert (crash["analyser"], crash["scope"], crash["exception"]) == ("property engine", "Relay08", "ValueError")
-    assert [n for n in r["notes"] if "Relay08" in n and crash["message"] in n and "ValueError" in n]
+    assert (crash["analyser"], crash["scope"], crash["exception"]) == ("property engine", "Relay08", "EncodingTypeError")
+    assert [n for n in r["notes"] if "Relay08" in n and crash["message"] in n and "EncodingTypeError" in n]
     assert list(r["dynamic"]["properties"]) == ["Vault08"]
     owner = [f for f in r["findings"] if f["check"] == "ouro-access-control"]
     assert owner and owner[0]["contract"] == "Vault08" and owner[0]["confirmed"] is True

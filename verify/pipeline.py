@@ -74,7 +74,7 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         pending = start_slither(*static_args, **static_kwargs)  # beside the dynamic search
     else:
         run = run_slither(*static_args, **static_kwargs)
-    dynamic, ran, dynamic_crashes = [], {}, []
+    dynamic, ran, dynamic_crashes, rep = [], {}, [], None
     if not opts.static_only:
         from .dynamic.engine import DynamicOptions, run_dynamic
 
@@ -102,7 +102,11 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
     for f in static:
         f.file = str(p)
 
-    findings = cross_check(static, dynamic, ran)
+    try:
+        findings = cross_check(static, dynamic, ran, rep.probes if rep else None, entry["notes"])
+    finally:
+        if rep is not None:
+            rep.close()
     unique = {}
     for f in findings:
         unique.setdefault(f.id, f)

@@ -39,6 +39,33 @@ contract OuroAttacker {
         // people's transactions (refunds, payouts) is refused too.
     }
 
+    /// @notice Play only when it wins: call the target, then undo everything unless this
+    /// contract ended richer in ETH plus what `viewData` (a getter of the target, called with
+    /// this contract's address) reports. An attacker computing the outcome from block data in the
+    /// same transaction does exactly this.
+    function attackIfProfit(address target_, bytes calldata data, uint256 value, bytes calldata viewData)
+        external
+        payable
+        returns (bool ok, bytes memory ret)
+    {
+        target = target_;
+        maxDepth = 0;
+        rejectEth = false;
+        reentered = 0;
+        reentryFailures = 0;
+        uint256 before = address(this).balance + _credit(target_, viewData);
+        (ok, ret) = target_.call{value: value}(data);
+        require(ok && address(this).balance + _credit(target_, viewData) > before, "OuroAttacker: no profit, undone");
+    }
+
+    function _credit(address target_, bytes calldata viewData) internal view returns (uint256) {
+        if (viewData.length == 0) {
+            return 0;
+        }
+        (bool ok, bytes memory out) = target_.staticcall(viewData);
+        return ok && out.length >= 32 ? abi.decode(out, (uint256)) : 0;
+    }
+
     function _reenter() internal {
         if (depth >= maxDepth || reentryData.length == 0) {
             return;

@@ -28,6 +28,7 @@ BAIT = 10**18
 BASE_BLOCK, BASE_TIME, BLOCK_SECONDS = 1_000, 1_700_000_000, 12
 EIP1967_IMPL = 0x360894A13BA1A3210667C828492DB98DCA3E2076CC3735A920A3CA505D382BBC
 ATTACK_SIG = "attack(address,bytes,uint256,bytes,uint256,uint256,bool)"
+PROFIT_SIG = "attackIfProfit(address,bytes,uint256,bytes)"
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +79,8 @@ class Step:
     reject_eth: bool = False
     origin: str | None = None  # "deployer": the attacker contract is invoked by the deployer (phishing)
     seconds: int = 0
+    shift: int = 0  # the attacker as validator dates this step's block shift seconds off (-11..15)
+    retry: int = 0  # the attacker contract plays only when it profits, trying up to this many blocks
 
     def to_json(self) -> dict[str, Any]:
         d = {"actor": self.actor}
@@ -91,6 +94,10 @@ class Step:
             d["reject_eth"] = True
         if self.origin:
             d["origin"] = self.origin
+        if self.shift:
+            d["shift"] = self.shift
+        if self.retry:
+            d["retry"] = self.retry
         return d
 
     @classmethod
@@ -103,7 +110,8 @@ class Step:
             rfn = target.function(re_["function"])
             re_ = {**re_, "args": _from_json(re_["args"], rfn.types), "value": int(re_["value"])}
         return cls(d["actor"], d.get("function"), _from_json(d.get("args", []), fn.types if fn else []),
-                   int(d.get("value", 0)), re_, bool(d.get("reject_eth")), d.get("origin"))
+                   int(d.get("value", 0)), re_, bool(d.get("reject_eth")), d.get("origin"),
+                   shift=int(d.get("shift", 0)), retry=int(d.get("retry", 0)))
 
     def describe(self) -> str:
         if self.actor == "warp":
@@ -117,6 +125,10 @@ class Step:
             s += f" [re-enters {r['function'].split('(')[0]}({', '.join(_short(a) for a in r['args'])}) x{r['depth']}]"
         if self.reject_eth:
             s += " [rejects ETH]"
+        if self.shift:
+            s += f" [block time {self.shift:+d}s]"
+        if self.retry:
+            s += f" [plays only when it wins, up to {self.retry} blocks]"
         return s
 
 
@@ -189,6 +201,7 @@ class StepOutcome:
     after: Observation
     tx_hash: str | None = None
     output: bytes = b""  # what the called function returned (the target's answer, also via the attacker)
+    tries: int = 1  # blocks tried by a play-only-when-it-wins step
 
 
 class Session:
@@ -224,6 +237,7 @@ class Session:
         # Bait: the contract holds 1 ETH nobody deposited, so taking it is visible.
         executor.fund(self.address, executor.balance(self.address) + BAIT)
         self._attack_selector = function_signature_to_4byte_selector(ATTACK_SIG)
+        self._profit_selector = function_signature_to_4byte_selector(PROFIT_SIG)
         self._counter_sel = {n: function_signature_to_4byte_selector(f"{n}()") for n in ("reentered", "reentryFailures")}
         self._prepare_observation()
         self._last: Observation | None = None
@@ -318,6 +332,11 @@ class Session:
         data = fn.calldata(step.args)
         if step.actor != "attacker_contract":
             return self.actors.address(step.actor), self.address, data, step.value
+        if step.retry:
+            view = self._profit_view()
+            payload = self._profit_selector + fast_encode(["address", "bytes", "uint256", "bytes"],
+                                                          [self.address, data, step.value, view])
+            return self.actors.address(step.origin or "attacker"), self.actors.attacker_contract, payload, 0
         re_data, re_value, depth = b"", 0, 0
         if step.reenter:
             rfn = self.target.function(step.reenter["function"])
@@ -327,18 +346,39 @@ class Session:
             [self.address, data, step.value, re_data, re_value, depth, step.reject_eth])
         return self.actors.address(step.origin or "attacker"), self.actors.attacker_contract, payload, 0
 
+    def _profit_view(self) -> bytes:
+        """A view of what the target credits the attacker contract (winnings, balances), counted
+        as gain by ``attackIfProfit`` beside its ETH."""
+        for g in self.target.credit_getters:
+            return g.selector + encode(["address"], [self.actors.attacker_contract])
+        return b""
+
+    def _block(self, step: Step) -> None:
+        """The next block; a shifted step dates it ``shift`` seconds off, later blocks stay after it."""
+        self.advance()
+        if step.shift:
+            self.ex.set_block(self.block, self.time + step.shift)
+            self.time = max(self.time, self.time + step.shift)
+
     def run_quietly(self, step: Step) -> bool:
         """Execute a step without observing anything (coverage replays); whether it succeeded."""
         if step.actor == "warp":
             self.advance(step.seconds)
             return True
-        self.advance()
-        sender, to, data, value = self._message(step)
-        return self.ex.call(sender, to, data, value).ok
+        for _ in range(max(1, step.retry)):
+            self._block(step)
+            sender, to, data, value = self._message(step)
+            res = self.ex.call(sender, to, data, value)
+            if res.ok and step.actor == "attacker_contract" and res.output:
+                if decode(["bool", "bytes"], res.output)[0]:
+                    return True
+            elif res.ok:
+                return True
+        return False
 
     def trace_step(self, step: Step) -> tuple[str, list[dict]]:
         """The instructions the step would execute next (chain executors), and the address it calls."""
-        self.advance()
+        self._block(step)
         sender, to, data, value = self._message(step)
         return to, self.ex.trace_call(sender, to, data, value)
 
@@ -348,9 +388,14 @@ class Session:
             self.advance(step.seconds)
             after = self.observe()
             return StepOutcome(True, None, before, after)
-        self.advance()
-        sender, to, data, value = self._message(step)
-        res: CallResult = self.ex.call(sender, to, data, value)
+        tries = 0
+        while True:
+            tries += 1
+            self._block(step)
+            sender, to, data, value = self._message(step)
+            res: CallResult = self.ex.call(sender, to, data, value)
+            if not step.retry or res.ok or tries >= step.retry:
+                break
         if step.actor == "attacker_contract":
             ok, err, output = res.ok, res.error, b""
             if res.ok and res.output:
@@ -360,9 +405,9 @@ class Session:
                 if not ok:
                     err = decode_revert(inner_ret)
             after = self.observe(with_counters=True)
-            return StepOutcome(ok, err, before, after, res.tx_hash, output)
+            return StepOutcome(ok, err, before, after, res.tx_hash, output, tries)
         after = self.observe()
-        return StepOutcome(res.ok, res.error, before, after, res.tx_hash, res.output)
+        return StepOutcome(res.ok, res.error, before, after, res.tx_hash, res.output, tries)
 
     def replay(self, steps: list[Step]) -> list[StepOutcome]:
         return [self.execute(s) for s in steps]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from verify.dynamic.session import HONEST, TEAM, Observation, Step
 
 ETH = 10**18
@@ -23,7 +25,7 @@ def without_reentry(steps: list[Step]) -> list[Step]:
     out = []
     for s in steps:
         if s.reenter:
-            s = Step(s.actor, s.function, s.args, s.value, None, s.reject_eth, s.origin, s.seconds)
+            s = replace(s, reenter=None)
         out.append(s)
     return out
 

@@ -27,16 +27,16 @@ class RunContext:
     initial: "Observation"
     steps: list[tuple["Step", "StepOutcome"]] = field(default_factory=list)
     fresh_session: Callable[[], "Session"] | None = None
-    replays: int = 0
-    max_replays: int = 6  # differential replays per example, to bound the cost
+    replays: dict[str, int] = field(default_factory=dict)  # differential replays per property this example
+    max_replays: int = 6  # per property and example, to bound the cost
     # per-account getters proven to count wei (learned during the search, shared by its examples)
     units: set[str] = field(default_factory=set)
 
-    def replay_variant(self, steps: list["Step"]) -> tuple["Session", list["StepOutcome"]] | None:
-        """Run ``steps`` on a fresh deployment; None when the replay budget is spent."""
-        if self.fresh_session is None or self.replays >= self.max_replays:
+    def replay_variant(self, steps: list["Step"], key: str = "") -> tuple["Session", list["StepOutcome"]] | None:
+        """Run ``steps`` on a fresh deployment; None when ``key``'s replay budget is spent."""
+        if self.fresh_session is None or self.replays.get(key, 0) >= self.max_replays:
             return None
-        self.replays += 1
+        self.replays[key] = self.replays.get(key, 0) + 1
         s = self.fresh_session()
         return s, s.replay(steps)
 

@@ -3,7 +3,9 @@ succeeds once the attacker accepts ETH."""
 
 from __future__ import annotations
 
-from verify.dynamic.session import HONEST, Step
+from dataclasses import replace
+
+from verify.dynamic.session import HONEST
 
 from .base import Property, RunContext
 
@@ -35,9 +37,9 @@ class DenialOfService(Property):
         accepting = []
         for s, _ in ctx.steps:
             if s.actor == "attacker_contract" and s.reject_eth:
-                s = Step(s.actor, s.function, s.args, s.value, s.reenter, False, s.origin, s.seconds)
+                s = replace(s, reject_eth=False)
             accepting.append(s)
-        variant = ctx.replay_variant(accepting)
+        variant = ctx.replay_variant(accepting, key=self.ARGUMENT)
         if variant is None:
             return None
         _, outs = variant

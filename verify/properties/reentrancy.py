@@ -63,7 +63,7 @@ class Reentrancy(Property):
         lost = losses(ctx.initial, outcome.after, ctx.units)
         if not lost:
             return None
-        variant = ctx.replay_variant(without_reentry([s for s, _ in ctx.steps]))
+        variant = ctx.replay_variant(without_reentry([s for s, _ in ctx.steps]), key=self.ARGUMENT)
         if variant is None:
             return None
         plain = team_value(variant[1][-1].after, ctx.units)

@@ -3,7 +3,7 @@ act with the owner's authority."""
 
 from __future__ import annotations
 
-from verify.dynamic.session import Step
+from dataclasses import replace
 
 from ._helpers import fmt_eth
 from .base import Property, RunContext
@@ -27,9 +27,8 @@ class TxOriginAuth(Property):
         destroyed = b.code_size > 0 and a.code_size == 0
         if gained <= 0 and not owner_changed and not destroyed:
             return None
-        direct = [s for s, _ in ctx.steps[:-1]] + [Step(step.actor, step.function, step.args, step.value,
-                                                         step.reenter, step.reject_eth, None)]
-        variant = ctx.replay_variant(direct)
+        direct = [s for s, _ in ctx.steps[:-1]] + [replace(step, origin=None)]
+        variant = ctx.replay_variant(direct, key=self.ARGUMENT)
         if variant is None or variant[1][-1].ok:
             return None
         effect = ("took " + fmt_eth(gained)) if gained > 0 else ("changed the owner" if owner_changed else "destroyed it")
