@@ -50,12 +50,14 @@ contract OuroAttacker {
     {
         target = target_;
         maxDepth = 0;
+        depth = 0; // written, so the 2300-gas stipend of a transfer() prize covers receive()'s reads
         rejectEth = false;
         reentered = 0;
         reentryFailures = 0;
         uint256 before = address(this).balance + _credit(target_, viewData);
         (ok, ret) = target_.call{value: value}(data);
-        require(ok && address(this).balance + _credit(target_, viewData) > before, "OuroAttacker: no profit, undone");
+        require(ok, "OuroAttacker: target refused");
+        require(address(this).balance + _credit(target_, viewData) > before, "OuroAttacker: no profit, undone");
     }
 
     function _credit(address target_, bytes calldata viewData) internal view returns (uint256) {

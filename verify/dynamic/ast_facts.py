@@ -55,6 +55,10 @@ class AstFacts:
     eth_senders: set[str] = field(default_factory=set)
     pushers: set[str] = field(default_factory=set)  # functions that grow a storage array
     loopers: set[str] = field(default_factory=set)  # functions with a loop (for/while)
+    # functions reading the block's time (now, block.timestamp), directly or through internal calls
+    clock_readers: set[str] = field(default_factory=set)
+    # functions reading anything a validator or the block decides (time, number, hashes, randomness)
+    block_readers: set[str] = field(default_factory=set)
 
     def concrete_of(self, name: str, deployable: set[str]) -> str | None:
         """``name`` if it can be deployed, else a deployable contract of the file deriving from it."""
@@ -253,10 +257,42 @@ def _sends_eth(node: dict) -> bool:
     return False
 
 
+_BLOCK_MEMBERS = {"timestamp", "number", "difficulty", "prevrandao", "coinbase", "blockhash"}
+
+
+def _reads_block(node: dict) -> str | None:
+    """"clock" for now/block.timestamp, "block" for other block data (hashes, number, randomness)."""
+    t = node.get("nodeType")
+    if t == "Identifier":
+        if node.get("name") == "now":
+            return "clock"
+        if node.get("name") == "blockhash":
+            return "block"
+    if t == "MemberAccess" and node.get("memberName") in _BLOCK_MEMBERS:
+        base = node.get("expression") or {}
+        if base.get("nodeType") == "Identifier" and base.get("name") == "block":
+            return "clock" if node["memberName"] == "timestamp" else "block"
+    return None
+
+
+def _closure(direct: set[int], calls: dict[int, set[int]]) -> set[int]:
+    out = set(direct)
+    changed = True
+    while changed:
+        changed = False
+        for fid, refs in calls.items():
+            if fid not in out and refs & out:
+                out.add(fid)
+                changed = True
+    return out
+
+
 def _read_functions(contracts: list[dict], facts: AstFacts) -> None:
     calls: dict[int, set[int]] = {}
     names: dict[int, str] = {}
     direct: set[int] = set()
+    clock: set[int] = set()
+    block: set[int] = set()
     for c in contracts:
         for fn in c.get("nodes", []):
             if fn.get("nodeType") not in ("FunctionDefinition", "ModifierDefinition"):
@@ -267,6 +303,11 @@ def _read_functions(contracts: list[dict], facts: AstFacts) -> None:
                 t = node.get("nodeType")
                 if _sends_eth(node):
                     direct.add(fn["id"])
+                kind = _reads_block(node)
+                if kind:
+                    block.add(fn["id"])
+                    if kind == "clock":
+                        clock.add(fn["id"])
                 if t == "FunctionCall":
                     ref = (node.get("expression") or {}).get("referencedDeclaration")
                     if ref is not None:
@@ -280,15 +321,9 @@ def _read_functions(contracts: list[dict], facts: AstFacts) -> None:
                 ref = (mod.get("modifierName") or {}).get("referencedDeclaration")
                 if ref is not None:
                     refs.add(ref)
-    sending = set(direct)
-    changed = True
-    while changed:
-        changed = False
-        for fid, refs in calls.items():
-            if fid not in sending and refs & sending:
-                sending.add(fid)
-                changed = True
-    facts.eth_senders |= {names[f] for f in sending if names.get(f)}
+    facts.eth_senders |= {names[f] for f in _closure(direct, calls) if names.get(f)}
+    facts.clock_readers |= {names[f] for f in _closure(clock, calls) if names.get(f)}
+    facts.block_readers |= {names[f] for f in _closure(block, calls) if names.get(f)}
 
 
 def _enum_size(ast: dict, decl: int | None) -> int:

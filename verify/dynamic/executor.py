@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from eth_abi import decode
+from eth_utils import keccak
 
 __all__ = ["CallResult", "ChainExecutor", "Executor", "RevmExecutor", "decode_revert"]
 
@@ -145,7 +146,10 @@ class RevmExecutor(Executor):
     def set_block(self, number, timestamp):
         from pyrevm import BlockEnv
 
-        self.evm.set_block_env(BlockEnv(number=number, timestamp=timestamp, gas_limit=GAS * 2, basefee=0))
+        # each block its own randomness beacon (prevrandao), as on a real chain
+        rand = keccak(number.to_bytes(32, "big"))
+        self.evm.set_block_env(BlockEnv(number=number, timestamp=timestamp, gas_limit=GAS * 2, basefee=0,
+                                        prevrandao=rand, difficulty=int.from_bytes(rand, "big")))
 
     # journal checkpoints: the state right after deployment, restored before every example
     def save_base(self) -> None:

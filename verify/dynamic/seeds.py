@@ -24,7 +24,7 @@ _AMOUNT = re.compile(r"(amount|value|wei|sum|am$|_am|qty|quantity|shares|tokens|
                      r"price|bid|size|withdraw)", re.I)
 _TIME = re.compile(r"(time|unlock|until|date|deadline|duration|period|delay|lock|when|release)", re.I)
 _DEST = re.compile(r"(to|dest|recipient|receiver|beneficiary|target|addr|account|who|wallet|_adr|user|owner)", re.I)
-MAX_SEEDS = 160
+MAX_SEEDS = 280
 
 
 @dataclass
@@ -61,7 +61,8 @@ class Hints:
 
     def args(self, fn: AbiFunction, actor: str, amount: int, variant: int = 0) -> list[Any]:
         """Arguments for ``fn`` called by ``actor``: amounts where the name says amount (or every
-        number, variant 1), times 0 (now), addresses the caller's own (or the target's)."""
+        number, variant 1), times 0 (now), every number 0 (variant 2) or 1 (variant 3), addresses
+        the caller's own."""
         me = self.roles.get(actor, self.roles["attacker_contract"])
         out = []
         for p, t in zip(fn.inputs, fn.types):
@@ -78,8 +79,8 @@ class Hints:
             return me
         if t.startswith("uint") or t.startswith("int"):
             bits = int(re.sub(r"^u?int", "", t) or 256)
-            if variant == 2:
-                return 0
+            if variant in (2, 3):
+                return variant - 2
             if variant == 1 or _AMOUNT.search(name) or not _TIME.search(name):
                 return amount if amount < 2 ** (bits - 1) else 1
             return 0
@@ -103,6 +104,13 @@ class Hints:
             return []
         d = self.deposits[0]
         return [Step("alice", d.signature, self.args(d, "alice", HONEST_DEPOSIT), HONEST_DEPOSIT)]
+
+    def honest_crowd(self, fn: AbiFunction | None = None) -> list[Step]:
+        """alice and bob both put money in (10 and 5 ether) through ``fn`` or the first payable."""
+        fn = fn or (self.deposits[0] if self.deposits else None)
+        if fn is None:
+            return []
+        return [Step(a, fn.signature, self.args(fn, a, v), v) for a, v in (("alice", HONEST_DEPOSIT), ("bob", HONEST_DEPOSIT // 2))]
 
     def pot(self) -> int:
         """What the target holds after the honest deposit: the engine's bait plus alice's money."""

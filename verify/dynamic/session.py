@@ -202,6 +202,7 @@ class StepOutcome:
     tx_hash: str | None = None
     output: bytes = b""  # what the called function returned (the target's answer, also via the attacker)
     tries: int = 1  # blocks tried by a play-only-when-it-wins step
+    plays: str = ""  # per tried block: W a kept (winning) play, L a play undone for not paying, - refused
 
 
 class Session:
@@ -365,16 +366,16 @@ class Session:
         if step.actor == "warp":
             self.advance(step.seconds)
             return True
-        for _ in range(max(1, step.retry)):
-            self._block(step)
-            sender, to, data, value = self._message(step)
-            res = self.ex.call(sender, to, data, value)
-            if res.ok and step.actor == "attacker_contract" and res.output:
-                if decode(["bool", "bytes"], res.output)[0]:
-                    return True
-            elif res.ok:
-                return True
-        return False
+        if step.retry:
+            won = False
+            for _ in range(step.retry):
+                self._block(step)
+                sender, to, data, value = self._message(step)
+                won = self.ex.call(sender, to, data, value).ok or won
+            return won
+        self._block(step)
+        sender, to, data, value = self._message(step)
+        return self.ex.call(sender, to, data, value).ok
 
     def trace_step(self, step: Step) -> tuple[str, list[dict]]:
         """The instructions the step would execute next (chain executors), and the address it calls."""
@@ -388,14 +389,11 @@ class Session:
             self.advance(step.seconds)
             after = self.observe()
             return StepOutcome(True, None, before, after)
-        tries = 0
-        while True:
-            tries += 1
-            self._block(step)
-            sender, to, data, value = self._message(step)
-            res: CallResult = self.ex.call(sender, to, data, value)
-            if not step.retry or res.ok or tries >= step.retry:
-                break
+        if step.retry:
+            return self._play_when_winning(step, before)
+        self._block(step)
+        sender, to, data, value = self._message(step)
+        res: CallResult = self.ex.call(sender, to, data, value)
         if step.actor == "attacker_contract":
             ok, err, output = res.ok, res.error, b""
             if res.ok and res.output:
@@ -405,9 +403,30 @@ class Session:
                 if not ok:
                     err = decode_revert(inner_ret)
             after = self.observe(with_counters=True)
-            return StepOutcome(ok, err, before, after, res.tx_hash, output, tries)
+            return StepOutcome(ok, err, before, after, res.tx_hash, output)
         after = self.observe()
-        return StepOutcome(res.ok, res.error, before, after, res.tx_hash, res.output, tries)
+        return StepOutcome(res.ok, res.error, before, after, res.tx_hash, res.output)
+
+    def _play_when_winning(self, step: Step, before: Observation) -> StepOutcome:
+        """``retry`` blocks in a row, the attacker contract plays and keeps only the plays that
+        paid (``attackIfProfit`` undoes the others). ``plays`` records each block: W kept, L a
+        play that ran but did not pay, - the target refused (reverted)."""
+        plays, last_ok, err = [], None, None
+        for _ in range(step.retry):
+            self._block(step)
+            sender, to, data, value = self._message(step)
+            res: CallResult = self.ex.call(sender, to, data, value)
+            if res.ok:
+                plays.append("W")
+                last_ok = res
+            else:
+                reason = res.error or ""
+                plays.append("L" if "no profit" in reason else "-")
+                err = reason
+        after = self.observe(with_counters=True)
+        res = last_ok
+        return StepOutcome(res is not None, None if res else err, before, after, res.tx_hash if res else None,
+                           b"", len(plays), "".join(plays))
 
     def replay(self, steps: list[Step]) -> list[StepOutcome]:
         return [self.execute(s) for s in steps]

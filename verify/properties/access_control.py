@@ -17,6 +17,24 @@ class AccessControl(Property):
     def attack_enabled(self, ctx, step):
         return is_team_step(step)
 
+    def seeds(self, h):
+        """Honest users fund the contract; then (after any deadline, or at once) the attacker calls
+        one unguarded function, or two in a row (initialise itself, then withdraw or destroy)."""
+        from verify.dynamic.session import Step
+
+        calls = [f for f in h.mutators if not f.payable][:8]
+        fund = h.honest_crowd()
+        waits = ([], [Step("warp", seconds=h.wait)])
+        out = [fund + w + [Step("attacker", m.signature, h.args(m, "attacker", h.amounts[0], variant))]
+               for w in waits for m in calls for variant in (0, 3, 2)]
+        for w in waits:
+            for m in calls:
+                for variant in (3, 0):
+                    first = Step("attacker", m.signature, h.args(m, "attacker", h.amounts[0], variant))
+                    out += [fund + w + [first, Step("attacker", n.signature, h.args(n, "attacker", h.pot(), 0))]
+                            for n in calls if n is not m]
+        return out
+
     def check(self, ctx: RunContext, step, outcome):
         if not outcome.ok or not is_team_step(step):
             return None

@@ -25,6 +25,26 @@ class DenialOfService(Property):
         refusing = [s for s, _ in ctx.steps[:-1] if s.actor == "attacker_contract"]
         return bool(refusing) and refusing[-1].reject_eth
 
+    def seeds(self, h):
+        """The refusing contract joins first (a small pledge, a bid, a claim), honest users join
+        after it, time passes any deadline, and honest users call what pays everyone out."""
+        from verify.dynamic.session import Step
+
+        payable = [f for f in h.deposits if f.name != "<receive>"][:2] or h.deposits[:1]
+        settle = [f for f in h.mutators if not f.payable][:5]
+        out = []
+        for p in payable:
+            for v in h.amounts[:3]:
+                first = Step("attacker_contract", p.signature, h.args(p, "attacker_contract", v, 0), v, reject_eth=True)
+                crowd = h.honest_crowd(p)
+                out.append([first] + crowd)
+                for m in settle:
+                    for who in ("alice", "deployer"):
+                        for variant in (0, 2):
+                            out.append([first] + crowd + [Step("warp", seconds=h.wait),
+                                                          Step(who, m.signature, h.args(m, who, v, variant))])
+        return out
+
     def check(self, ctx: RunContext, step, outcome):
         if outcome.ok or step.actor not in HONEST:
             return None
