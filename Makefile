@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 # Compiler releases the test suite and the demo compile with (installed from npm as solc-js
 # unless a native solc of that version exists).
-SOLC_VERSIONS := 0.4.24 0.4.26 0.5.17 0.6.12 0.7.6 0.8.20 0.8.37
+SOLC_VERSIONS := 0.4.24 0.4.26 0.5.16 0.5.17 0.6.6 0.6.12 0.7.6 0.8.19 0.8.20 0.8.37
 
 .PHONY: setup demo test clean doctor grid
 setup: $(VENV)/.stamp-pip node_modules/.stamp-npm
