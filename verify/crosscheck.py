@@ -1,7 +1,8 @@
 """Static findings meet dynamic results, and each verdict says what ran.
 
 For a static finding whose check a property covers, in a contract the engine searched:
-- the property was violated there: ``confirmed: true``, the counterexample attached;
+- the property was violated there, by a sequence that ran the flagged function (directly, by
+  re-entry or through internal calls): ``confirmed: true``, the counterexample attached;
 - else, when the flagged statements ran with that property's attack on (traced coverage, see
   ``verify/dynamic/probe.py``): ``confirmed: false``, a high or medium finding drops to ``low``,
   and the evidence holds the coverage (lines run, how often, the attack, the traced sequences);
@@ -20,6 +21,15 @@ __all__ = ["cross_check"]
 DOWNGRADED = ("high", "medium")
 
 
+def _ran(f: Finding, d: Finding) -> bool:
+    """Whether the counterexample ``d`` ran the statically flagged function (or any function may
+    be meant: a contract-level finding); a violation in another function confirms nothing here."""
+    run = (d.evidence or {}).get("functions_run")
+    if not f.function or run is None:
+        return True
+    return f.function in run
+
+
 def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, list[str]],
                 probes: dict | None = None, notes: list[str] | None = None) -> list[Finding]:
     covers = {cls.ARGUMENT: set(cls.COVERS) for cls in property_classes()}
@@ -36,7 +46,7 @@ def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, li
         if prop is None or f.contract not in ran or prop not in ran[f.contract]:
             out.append(f)
             continue
-        twins = [i for i, d in enumerate(dynamic) if d.check == prop and d.contract == f.contract]
+        twins = [i for i, d in enumerate(dynamic) if d.check == prop and d.contract == f.contract and _ran(f, d)]
         if twins:
             f.confirmed = True
             f.evidence = dynamic[twins[0]].evidence

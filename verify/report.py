@@ -40,7 +40,7 @@ def finding_from_slither(result: dict[str, Any]) -> Finding:
             contract = contract or ((parent.get("name")) if parent.get("type") == "contract" else None)
         elif e.get("type") == "contract":
             contract = contract or e.get("name")
-        elif e.get("type") == "node" and parent.get("type") == "function":
+        elif e.get("type") in ("node", "variable") and parent.get("type") == "function":  # a statement, a local
             function = function or parent.get("name")
             gp = (parent.get("type_specific_fields") or {}).get("parent") or {}
             contract = contract or gp.get("name")

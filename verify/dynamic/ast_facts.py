@@ -46,6 +46,9 @@ class AstFacts:
     param_contracts: dict[str, dict[str, str]] = field(default_factory=dict)
     # contract name -> [(state variable name, contract name, literal address)]
     placed: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    # contract name -> public function name -> parameter name -> contract the code uses it as
+    # (a setter that wires a dependency after deployment: SetLogFile(address _log) { Log = LogFile(_log); })
+    setter_contracts: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     # contract name -> constructor parameter name -> number of enum members
     param_enums: dict[str, dict[str, int]] = field(default_factory=dict)
     amounts: set[int] = field(default_factory=set)  # integer literals with an ether unit, and plain ones
@@ -59,6 +62,15 @@ class AstFacts:
     clock_readers: set[str] = field(default_factory=set)
     # functions reading anything a validator or the block decides (time, number, hashes, randomness)
     block_readers: set[str] = field(default_factory=set)
+    # function name -> names of the functions and modifiers it may run (internal calls, transitive)
+    callees: dict[str, set[str]] = field(default_factory=dict)
+
+    def runs(self, functions: set[str]) -> set[str]:
+        """``functions`` and everything they may run internally."""
+        out = set(functions)
+        for f in functions:
+            out |= self.callees.get(f, set())
+        return out
 
     def concrete_of(self, name: str, deployable: set[str]) -> str | None:
         """``name`` if it can be deployed, else a deployable contract of the file deriving from it."""
@@ -222,6 +234,16 @@ def _read(ast: dict, facts: AstFacts, constants: bool = True) -> None:
 
     _read_functions(contracts, facts)
     for c in contracts:
+        for fn in c.get("nodes", []):
+            if fn.get("nodeType") != "FunctionDefinition" or _is_constructor(fn, c["name"]) or \
+                    fn.get("visibility") not in ("public", "external") or \
+                    fn.get("stateMutability") in ("view", "pure", "constant") or fn.get("constant"):
+                continue
+            wires = {p["name"]: k for p in (fn.get("parameters") or {}).get("parameters", [])
+                     if p.get("name") and _type_string(p) == "address" and (k := classes.contract_of(p["id"]))}
+            if wires:
+                facts.setter_contracts.setdefault(c["name"], {})[fn.get("name") or ""] = wires
+    for c in contracts:
         ctor = next((f for f in c.get("nodes", []) if f.get("nodeType") == "FunctionDefinition"
                      and _is_constructor(f, c["name"])), None)
         if ctor is None:
@@ -322,6 +344,15 @@ def _read_functions(contracts: list[dict], facts: AstFacts) -> None:
                 if ref is not None:
                     refs.add(ref)
     facts.eth_senders |= {names[f] for f in _closure(direct, calls) if names.get(f)}
+    for fid in calls:
+        reach, todo = set(), [fid]
+        while todo:
+            for r in calls.get(todo.pop(), ()):
+                if r not in reach:
+                    reach.add(r)
+                    todo.append(r)
+        if names.get(fid) is not None:
+            facts.callees.setdefault(names[fid], set()).update(names[r] for r in reach if names.get(r))
     facts.clock_readers |= {names[f] for f in _closure(clock, calls) if names.get(f)}
     facts.block_readers |= {names[f] for f in _closure(block, calls) if names.get(f)}
 

@@ -80,15 +80,19 @@ class DeployPlan:
     value: int = 0
     dependencies: list[Dependency] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how parameters were planned
+    # the deployer's wiring calls after deployment: [signature, args] of setters given a dependency
+    setup: list[list[Any]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         return {"args": _to_json(self.args), "value": str(self.value),
-                "dependencies": [d.to_json() for d in self.dependencies], "notes": list(self.notes)}
+                "dependencies": [d.to_json() for d in self.dependencies], "notes": list(self.notes),
+                "setup": [[sig, _to_json(args)] for sig, args in self.setup]}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "DeployPlan":
         return cls(_from_json(d.get("args", [])), int(d.get("value", 0)),
-                   [Dependency.from_json(x) for x in d.get("dependencies", [])], list(d.get("notes", [])))
+                   [Dependency.from_json(x) for x in d.get("dependencies", [])], list(d.get("notes", [])),
+                   [[sig, _from_json(args)] for sig, args in d.get("setup", [])])
 
 
 def _to_json(v: Any) -> Any:
@@ -158,6 +162,7 @@ _DURATION = re.compile(r"(duration|period|delay|lock|interval|cliff|window|time|
 _RATIO = re.compile(r"(fee|rate|bps|percent|ratio|share|commission|bonus)", re.I)
 _PRICE = re.compile(r"(price|cost|min.?(bet|deposit|contribution|investment|sum|amount)|ticket|stake|bid)", re.I)
 _SUPPLY = re.compile(r"(supply|cap|initial|total|max)", re.I)
+_GOAL = re.compile(r"(goal|target|objective|softcap|funding)", re.I)  # more than a few users bring
 
 
 @dataclass
@@ -186,6 +191,8 @@ def _uint(name: str, ctx: _Ctx, bits: int) -> int:
         return min(top, DAY)
     if _RATIO.search(name):
         return min(top, 100)
+    if _GOAL.search(name):
+        return min(top, 100 * 10**18)
     if _PRICE.search(name):
         return min(top, 10**16)
     if _SUPPLY.search(name):
@@ -281,6 +288,31 @@ class _Planner:
                 out.append(_value(t, pname, ctx, 0, p.get("components")))
         return out
 
+    def setup(self, target: Target) -> list[list[Any]]:
+        """The deployer wires each dependency a setter takes (a log, a token, an oracle) once."""
+        facts = self.env.facts
+        if facts is None:
+            return []
+        info = facts.contracts.get(target.name)
+        by_id = {c.id: n for n, c in facts.contracts.items()}
+        names = [by_id[i] for i in (info.bases if info else []) if i in by_id] or [target.name]
+        calls = []
+        for cname in names:
+            for fname, wires in facts.setter_contracts.get(cname, {}).items():
+                fn = next((f for f in target.mutating if f.name == fname), None)
+                if fn is None or any(c[0] == fn.signature for c in calls):
+                    continue
+                ctx = _Ctx(self.deployer, self.others, 0)
+                args = []
+                for p, t in zip(fn.inputs, fn.types):
+                    pname = p.get("name") or ""
+                    if pname in wires and t == "address":
+                        args.append(self.instance(wires[pname], f"setter {fname}({pname}) of {target.name}", 0, 1))
+                    else:
+                        args.append(_value(t, pname, ctx, 0, p.get("components")))
+                calls.append([fn.signature, args])
+        return calls
+
     def placed(self, name: str) -> None:
         facts = self.env.facts
         for var, contract, address in (facts.placed.get(name, []) if facts else []):
@@ -308,8 +340,9 @@ def plan_candidates(target: Target, env: FileEnv, deployer: str, others: list[st
             args = planner.args_for(target.name, abi, style, 0)
         else:
             args = planner.args_for(target.name, target.abi, style, 0)
+        setup = planner.setup(target) if style == 0 else []
         for value in value_choices:
-            plans.append(DeployPlan(args, value, list(planner.deps), list(planner.notes)))
+            plans.append(DeployPlan(args, value, list(planner.deps), list(planner.notes), setup))
     return plans
 
 
@@ -371,4 +404,7 @@ def deploy_plan(executor, target: Target, env: FileEnv | None, plan: DeployPlan,
         raise PlanError(f"arguments do not encode: {exc}") from None
     if addr is None:
         raise PlanError(f"constructor reverted ({err})")
+    for sig, call_args in plan.setup:  # the owner's wiring; a setter that refuses is left as it is
+        fn = target.function(sig)
+        executor.call(deployer, addr, fn.calldata([typed(a, t) for a, t in zip(resolve(call_args, addresses), fn.types)]), 0)
     return addr, addresses

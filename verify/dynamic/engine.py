@@ -295,6 +295,12 @@ def _finding(target: Target, v, source: str, compiled, opts: DynamicOptions, sea
         "balances_after": {k: str(x) for k, x in last.eth.items()},
         "detail": v.message,
     }
+    called = {s.function.split("(")[0] for s in v.steps if s.function}
+    called |= {s.reenter["function"].split("(")[0] for s in v.steps if s.reenter}
+    if "<receive>" in called:
+        called |= {"", "fallback", "receive"}
+    facts = target.env.facts if target.env is not None else None
+    evidence["functions_run"] = sorted(facts.runs(called) if facts else called)
     if getattr(v.prop, "losers", None):
         evidence["lost"] = {k: str(x) for k, x in v.prop.losers.items()}
     if opts.replay and search.chain is None:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .session import BAIT, HONEST, Session, Step
+from .session import BAIT, BASE_TIME, HONEST, Session, Step
 from .target import RECEIVE, AbiFunction
 
 __all__ = ["Hints", "run_seeds"]
@@ -53,7 +53,15 @@ class Hints:
         if facts:
             consts = {v for v in facts.amounts | facts.compared_with_value if 10**15 <= v <= 1000 * ETH}
             amounts |= consts | {v * 2 for v in consts if v * 2 <= 1000 * ETH}
-        wait = max([d for d in (facts.durations if facts else ()) if d <= 5 * 366 * 86_400] + [86_400]) + 1
+        horizon = 5 * 366 * 86_400
+        spans = [d for d in (facts.durations if facts else ()) if d <= horizon]
+        # times the deployment chose (a closing time, a duration passed to the constructor)
+        for v in _ints(session.constructor_args):
+            if BASE_TIME < v <= BASE_TIME + horizon:
+                spans.append(v - BASE_TIME)
+            elif 3_600 <= v <= horizon:
+                spans.append(v)
+        wait = max(spans + [86_400]) + 1
         return cls(target, session.roles(), deposits, senders, [f for f in mutating if f.name != RECEIVE],
                    sorted(amounts)[:6], wait,
                    [f for f in mutating if facts and f.name in facts.pushers],
@@ -115,6 +123,16 @@ class Hints:
     def pot(self) -> int:
         """What the target holds after the honest deposit: the engine's bait plus alice's money."""
         return BAIT + (HONEST_DEPOSIT if self.deposits else 0)
+
+
+def _ints(v) -> list[int]:
+    if isinstance(v, bool):
+        return []
+    if isinstance(v, int):
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [x for item in v for x in _ints(item)]
+    return []
 
 
 def run_seeds(search, properties, recorder, units) -> list:

@@ -81,6 +81,7 @@ class Step:
     seconds: int = 0
     shift: int = 0  # the attacker as validator dates this step's block shift seconds off (-11..15)
     retry: int = 0  # the attacker contract plays only when it profits, trying up to this many blocks
+    short: int = 0  # n > 0: the calldata lacks the last byte of argument n-1 (a client dropping a 00)
 
     def to_json(self) -> dict[str, Any]:
         d = {"actor": self.actor}
@@ -98,6 +99,8 @@ class Step:
             d["shift"] = self.shift
         if self.retry:
             d["retry"] = self.retry
+        if self.short:
+            d["short"] = self.short
         return d
 
     @classmethod
@@ -111,7 +114,7 @@ class Step:
             re_ = {**re_, "args": _from_json(re_["args"], rfn.types), "value": int(re_["value"])}
         return cls(d["actor"], d.get("function"), _from_json(d.get("args", []), fn.types if fn else []),
                    int(d.get("value", 0)), re_, bool(d.get("reject_eth")), d.get("origin"),
-                   shift=int(d.get("shift", 0)), retry=int(d.get("retry", 0)))
+                   shift=int(d.get("shift", 0)), retry=int(d.get("retry", 0)), short=int(d.get("short", 0)))
 
     def describe(self) -> str:
         if self.actor == "warp":
@@ -129,6 +132,8 @@ class Step:
             s += f" [block time {self.shift:+d}s]"
         if self.retry:
             s += f" [plays only when it wins, up to {self.retry} blocks]"
+        if self.short:
+            s += f" [calldata one byte short: argument {self.short}'s last byte dropped]"
         return s
 
 
@@ -331,6 +336,9 @@ class Session:
         """(sender, to, calldata, value) of a step's transaction."""
         fn = self.target.function(step.function)
         data = fn.calldata(step.args)
+        if step.short:  # the word of argument short-1 loses its last byte; what follows moves up
+            cut = 4 + 32 * (step.short - 1) + 31
+            data = data[:cut] + data[cut + 1:]
         if step.actor != "attacker_contract":
             return self.actors.address(step.actor), self.address, data, step.value
         if step.retry:

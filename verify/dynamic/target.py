@@ -16,7 +16,8 @@ from eth_utils import function_signature_to_4byte_selector
 __all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError"]
 
 OWNER_LIKE = re.compile(r"^(owner|admin|governor|governance|authority|controller|minter|operator|manager|"
-                        r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury)$", re.I)
+                        r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury|keeper|custodian|creator|"
+                        r"organi[sz]er|croupier|house|wizard|ceo|boss|master)$", re.I)
 CREDIT_LIKE = re.compile(r"(balance|deposit|credit|share|stake|pending|owed|claimable|amount|fund|refund|reward|"
                          r"prize|payout|winning|due)", re.I)
 

@@ -12,7 +12,7 @@ class AccessControl(Property):
     HELP = "A non-privileged account changes an owner/admin, self-destructs, upgrades, mints or takes others' funds"
     CATEGORY = "access-control"
     COVERS = ("suicidal", "arbitrary-send-eth", "unprotected-upgrade", "protected-vars", "controlled-delegatecall",
-              "arbitrary-send-erc20", "backdoor")
+              "arbitrary-send-erc20", "backdoor", "uninitialized-storage")
 
     def attack_enabled(self, ctx, step):
         return is_team_step(step)
@@ -27,6 +27,10 @@ class AccessControl(Property):
         waits = ([], [Step("warp", seconds=h.wait)])
         out = [fund + w + [Step("attacker", m.signature, h.args(m, "attacker", h.amounts[0], variant))]
                for w in waits for m in calls for variant in (0, 3, 2)]
+        for d in h.deposits[:2]:  # pay in (join, deposit), then act: a write that landed on a role
+            for v in h.amounts[:2]:
+                pay = Step("attacker", d.signature, h.args(d, "attacker", v, 0), v)
+                out += [fund + [pay, Step("attacker", n.signature, h.args(n, "attacker", h.pot(), 0))] for n in calls]
         for w in waits:
             for m in calls:
                 for variant in (3, 0):

@@ -47,17 +47,79 @@ def _wrapped(old: int, new: int, inputs: list[int]) -> str | None:
     return None
 
 
+def _product_wrap(step, outcome, constants: set[int]) -> str | None:
+    """The payer was credited ``n`` units (an argument) for ETH equal to ``n * C`` wrapped, ``C`` a
+    constant of the code: a price check (``msg.value == n * PRICE``) passed on an overflowed product."""
+    if not step.value:
+        return None
+    b, a = outcome.before, outcome.after
+    rises = {v - b.credits.get(g, {}).get(step.actor, 0) for g, per in a.credits.items()
+             for r, v in per.items() if r == step.actor}
+    for n in _ints(step.args):
+        if n not in rises:
+            continue  # what was bought is not what was asked for: the product played no part
+        for c in constants:
+            if c > 1 and n * c >= MOD and (n * c) % MOD == step.value:
+                return f"paid {step.value} wei for {n} units at {c} each: the product {n} * {c} wrapped to the payment"
+    return None
+
+
+def _team_args(h, fn, amount: int) -> list:
+    """Arguments with every address list the attacker's two accounts and every number ``amount``."""
+    me, other = h.roles["attacker"], h.roles["attacker_contract"]
+    out = []
+    for p, t in zip(fn.inputs, fn.types):
+        if t == "address[]":
+            out.append([me, other])
+        elif t.startswith("uint") and not t.endswith("]"):
+            bits = int(t[4:] or 256)
+            out.append(amount if amount < 2**bits else 2 ** (bits - 1))
+        else:
+            out.append(h.args(fn, "attacker", amount)[len(out)])
+    return out
+
+
 class ArithmeticWrap(Property):
     ARGUMENT = "ouro-arithmetic-wrap"
     HELP = "An integer over- or underflows: a per-account value or a counter wraps around"
     CATEGORY = "arithmetic"
     COVERS = ("ouro-arithmetic",)
 
+    def seeds(self, h):
+        """Numbers chosen to wrap: n * C just past 2**256 for every constant C (paying the wrapped
+        product), and 2**255 to two of the attacker's own accounts at once (a batch transfer)."""
+        from verify.dynamic.session import Step
+
+        facts = h.target.env.facts if h.target.env is not None else None
+        constants = sorted({c for c in (facts.amounts | facts.compared_with_value if facts else set()) if c > 1})[:6]
+        out = []
+        for fn in h.mutators:
+            uints = [t for t in fn.types if t.startswith("uint") and not t.endswith("]")]
+            if fn.payable and uints:
+                for c in constants:
+                    n = MOD // c + 1
+                    args = _team_args(h, fn, n)
+                    out.append(h.honest_crowd() + [Step("attacker", fn.signature, args, (n * c) % MOD)])
+            if "address[]" in fn.types and uints:
+                for amount in (2**255, MOD // 3 + 1):
+                    out.append([Step("attacker", fn.signature, _team_args(h, fn, amount))])
+        return out
+
     def check(self, ctx: RunContext, step, outcome):
         if not outcome.ok or step.actor == "warp":
             return None
         b, a = outcome.before, outcome.after
+        facts = ctx.session.target.env.facts if ctx.session.target.env is not None else None
+        if facts is not None and (how := _product_wrap(step, outcome, facts.amounts | facts.compared_with_value)):
+            return f"{step.actor} called {step.function}: {how}"
         inputs = _inputs(step)
+        supply = a.scalars.get("totalSupply")
+        if supply is not None and "balanceOf" in a.credits and any(x >= SMALL for x in inputs):
+            held = sum(v for r, v in a.credits["balanceOf"].items())
+            if held > supply >= b.scalars.get("totalSupply", 0) and held > sum(b.credits.get("balanceOf", {}).values()):
+                return (f"{step.actor} called {step.function} with {max(inputs)}: the balances of "
+                        f"{len(a.credits['balanceOf'])} accounts now sum to {held}, more than the total supply "
+                        f"{supply} (an amount wrapped)")
         for getter, per in a.credits.items():
             for role, v in per.items():
                 old = b.credits.get(getter, {}).get(role, 0)

@@ -22,11 +22,16 @@ class EtherAccounting(Property):
     def check(self, ctx: RunContext, step, outcome):
         if not outcome.ok or step.actor not in HONEST:
             return None  # attacker-driven insolvency is judged by access-control / re-entrancy
-        a = outcome.after
+        a, b = outcome.after, outcome.before
         for getter, per in a.credits.items():
             if getter not in ctx.units:
                 continue  # a count of NFTs or shares is not wei owed
-            owed = sum(v for r, v in per.items() if r != "target")
+            # an account this very call paid at least its recorded credit, with the record left as it
+            # was, holds a stale entry (a refund list never cleared), not a claim on the contract
+            paid = {r for r, v in per.items() if r != "target" and v > 0
+                    and v <= b.credits.get(getter, {}).get(r, 0)
+                    and a.eth.get(r, 0) - b.eth.get(r, 0) + (step.value if r == step.actor else 0) >= v}
+            owed = sum(v for r, v in per.items() if r != "target" and r not in paid)
             if owed > a.eth["target"] and sum(outcome.before.credits.get(getter, {}).values()) <= outcome.before.eth["target"]:
                 return (f"after {step.actor} called {step.function}, the contract holds {fmt_eth(a.eth['target'])} "
                         f"but records {fmt_eth(owed)} of {getter} owed to users")

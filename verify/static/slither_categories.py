@@ -31,7 +31,7 @@ _BY_CATEGORY: dict[str, tuple[str, ...]] = {
         "arbitrary-send-eth", "arbitrary-send-erc20", "arbitrary-send-erc20-permit", "suicidal",
         "controlled-delegatecall", "delegatecall-loop", "unprotected-upgrade", "tx-origin",
         "protected-vars", "backdoor", "events-access", "missing-zero-check", "controlled-array-length",
-        "uninitialized-storage", "uninitialized-state", "storage-array", "shadowing-state",
+        "uninitialized-state", "storage-array", "shadowing-state",
         "msg-value-in-nonpayable", "msg-value-loop", "gelato-unprotected-randomness",
     ),
     "arithmetic": (
@@ -66,7 +66,7 @@ OTHER = (
     "public-mappings-nested", "pyth-deprecated-functions", "redundant-statements", "return-leave",
     "reused-constructor", "rtlo", "shadowing-abstract", "shadowing-builtin", "shadowing-local",
     "solc-version", "unimplemented-functions", "unindexed-event-address", "uninitialized-fptr-cst",
-    "uninitialized-local", "unused-state", "var-read-using-this", "variable-scope", "void-cst",
+    "uninitialized-local", "uninitialized-storage", "unused-state", "var-read-using-this", "variable-scope", "void-cst",
     "write-after-write",
 )
 CATEGORIES.update({check: "other" for check in OTHER})
