@@ -120,11 +120,12 @@ def build_machine(target, session_factory, properties: list[Property], fresh_fac
             learn_units(self.ctx.units, step, outcome, self.session.roles())
             if recorder is not None:
                 recorder.record(self.ctx, step, outcome, properties)
-            for prop in properties:
-                msg = prop.check(self.ctx, step, outcome)
-                if msg:
-                    raise PropertyViolation(prop, msg, [s for s, _ in self.ctx.steps],
-                                            [o for _, o in self.ctx.steps])
+            # every property judges the step before one is raised: the recorder counted the step
+            # as run with each one's attack, and a verdict must stand behind that
+            hits = [(prop, msg) for prop in properties if (msg := prop.check(self.ctx, step, outcome))]
+            if hits:
+                prop, msg = hits[0]
+                raise PropertyViolation(prop, msg, [s for s, _ in self.ctx.steps], [o for _, o in self.ctx.steps])
 
     return ContractMachine
 

@@ -169,21 +169,22 @@ def run_seeds(search, properties, recorder, units) -> list:
             learn_units(units, step, outcome, session.roles())
             if record:
                 recorder.record(ctx, step, outcome, props)
-            for p in props:
-                msg = p.check(ctx, step, outcome)
-                if msg:
-                    return PropertyViolation(p, msg, [s for s, _ in ctx.steps], [o for _, o in ctx.steps])
+            # every property judges the step (a violation of one never hides the others' verdicts)
+            hits = [(p, m) for p in props if (m := p.check(ctx, step, outcome))]
+            if hits:
+                return [PropertyViolation(p, m, [s for s, _ in ctx.steps], [o for _, o in ctx.steps]) for p, m in hits]
         return None
 
     for seq in seeds:
         if not active:
             break
-        v = run(seq, active, True)
-        if v is None:
-            continue
-        v = _shrink(v, run)
-        found[v.prop.ARGUMENT] = v
-        active = [p for p in active if p is not v.prop]
+        got = run(seq, active, True)
+        for v in got or []:
+            if v.prop not in active:
+                continue
+            v = _shrink(v, run)
+            found[v.prop.ARGUMENT] = v
+            active = [p for p in active if p is not v.prop]
     return list(found.values())
 
 
@@ -194,8 +195,8 @@ def _shrink(v, run):
     while i < len(best.steps):
         trial = best.steps[:i] + best.steps[i + 1:]
         got = run(trial, [best.prop], False) if trial else None
-        if got is not None and got.prop is best.prop:
-            best = got
+        if got:
+            best = got[0]
         else:
             i += 1
     return best

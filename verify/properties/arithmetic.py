@@ -103,6 +103,15 @@ class ArithmeticWrap(Property):
             if "address[]" in fn.types and uints:
                 for amount in (2**255, MOD // 3 + 1):
                     out.append([Step("attacker", fn.signature, _team_args(h, fn, amount))])
+            elif uints and not fn.payable:
+                # after its own deposit, the attacker adds the largest number to what it holds
+                # (a lock time, a counter): an unchecked sum wraps to just below the old value
+                top = Step("attacker", fn.signature, _team_args(h, fn, MOD - 1))
+                out.append([top, Step("attacker", fn.signature, _team_args(h, fn, 1))])
+                for d in h.deposits[:2]:
+                    v = h.amounts[0]
+                    pay = Step("attacker", d.signature, h.args(d, "attacker", v, 0), v)
+                    out.append([pay, top])
         return out
 
     def check(self, ctx: RunContext, step, outcome):

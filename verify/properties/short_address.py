@@ -22,9 +22,10 @@ def _pairs(fn) -> list[int]:
 
 
 class ShortAddress(Property):
-    ARGUMENT = "ouro-short-address"
+    ARGUMENT = "ouro-short-calldata"
     HELP = "A call one byte short (recipient ending in 00) moves 256 times the amount"
     CATEGORY = "short-address"
+    IMPACT = "low"  # as the static check: the client dropping the byte is at fault, the contract does not refuse
     COVERS = ("ouro-short-address",)
 
     def applies(self, target):
@@ -39,12 +40,13 @@ class ShortAddress(Property):
         out = []
         for fn in h.mutators:
             for i in _pairs(fn)[:1]:
-                for holder in ("deployer", "alice"):
+                # the deployer (a premint), or alice after buying in (a sale token)
+                for holder, prefix in (("deployer", []), ("alice", h.honest_deposit())):
                     for amount in (1000, 10**18):
                         args = h.args(fn, holder, amount, 1)
                         args[i] = VANITY
                         args[i + 1] = amount
-                        out.append([Step(holder, fn.signature, args, short=i + 1)])
+                        out.append(prefix + [Step(holder, fn.signature, args, short=i + 1)])
         return out
 
     def check(self, ctx: RunContext, step, outcome):

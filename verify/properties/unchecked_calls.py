@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ._helpers import fmt_eth, team_credit
+from verify.dynamic.session import TEAM
+
+from ._helpers import fmt_eth
 from .base import Property, RunContext
 
 
@@ -59,16 +61,21 @@ class UncheckedCall(Property):
     def check(self, ctx: RunContext, step, outcome):
         if not outcome.ok:
             return None
-        return self._own_withdrawal(step, outcome) or self._owed_payment(ctx, step, outcome)
+        return self._own_withdrawal(ctx, step, outcome) or self._owed_payment(ctx, step, outcome)
 
-    def _own_withdrawal(self, step, outcome):
+    def _own_withdrawal(self, ctx: RunContext, step, outcome):
         if not (step.actor == "attacker_contract" and step.reject_eth and step.value == 0):
             return None
+        facts = ctx.session.target.env.facts if ctx.session.target.env is not None else None
+        if facts is not None and step.function.split("(")[0] not in facts.eth_senders:
+            return None  # the function sends no ETH: nothing it could have failed to send
         b, a = outcome.before, outcome.after
         if a.eth["target"] < b.eth["target"] + step.value:
             return None  # ETH did leave the contract: it went somewhere
-        lost = team_credit(b) - team_credit(a)
-        total_lost = sum(sum(p.values()) for p in b.credits.values()) - sum(sum(p.values()) for p in a.credits.values())
+        wei = [g for g in b.credits if g in ctx.units]  # only credits proven to count wei were "paid"
+        lost = sum(v for g in wei for r, v in b.credits[g].items() if r in TEAM) - \
+            sum(v for g in wei for r, v in a.credits.get(g, {}).items() if r in TEAM)
+        total_lost = sum(sum(b.credits[g].values()) for g in wei) - sum(sum(a.credits.get(g, {}).values()) for g in wei)
         if total_lost <= 0:
             return None  # credit moved to another account (a transfer), nothing was paid out
         received = a.eth["attacker_contract"] - b.eth["attacker_contract"] + step.value
