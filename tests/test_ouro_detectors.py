@@ -21,6 +21,8 @@ EXPECTED_CHECKS = {
     "ouro-front-running": "front-running",
     "ouro-dos-push-payment": "denial-of-service",
     "ouro-time-manipulation": "time-manipulation",
+    "ouro-tod-amount": "front-running",
+    "ouro-tod-receiver": "front-running",
 }
 
 
@@ -67,6 +69,12 @@ VULNERABLE = [
     ("dos_push_05.sol", "0.5.17", "ouro-dos-push-payment", {("claimThrone", (11,)), ("payout", (23,))}),
     ("dos_push_08.sol", "0.8.37", "ouro-dos-push-payment", {("bid", (13, 14)), ("rebate", (23, 24))}),
     ("time_equality_07.sol", "0.7.6", "ouro-time-manipulation", {("spin", (17,)), ("claim", (23,))}),
+    ("tod_reward_05.sol", "0.5.17", "ouro-tod-amount", {("submit", (33,))}),
+    ("tod_price_08.sol", "0.8.37", "ouro-tod-amount", {
+        ("fill", (53,)), ("fill", (54,)), ("sell", (60,)),  # paid at the ask / bid of the moment
+        ("buyPoints", (65,)),  # msg.value exchanged at the ask of the moment
+    }),
+    ("tod_bounty_04.sol", "0.4.24", "ouro-tod-receiver", {("payBounty", (34,))}),
 ]
 
 SAFE = [
@@ -77,6 +85,8 @@ SAFE = [
     ("front_running_safe_05.sol", "ouro-front-running"),
     ("dos_pull_08.sol", "ouro-dos-push-payment"),
     ("time_safe_07.sol", "ouro-time-manipulation"),
+    ("tod_safe_08.sol", "ouro-tod-amount"),
+    ("tod_safe_08.sol", "ouro-tod-receiver"),
 ]
 
 
@@ -92,7 +102,7 @@ def test_vulnerable_file_is_reported_at_the_statements(analyse, name, version, c
         assert f["severity"] in ("high", "medium", "low")
 
 
-@pytest.mark.parametrize("name, check", SAFE, ids=[s[0] for s in SAFE])
+@pytest.mark.parametrize("name, check", SAFE, ids=[f"{s[0]}-{s[1]}" for s in SAFE])
 def test_safe_twin_is_not_reported(analyse, name, check):
     hits = _hits(analyse, name, check)
     assert hits == [], [(f["function"], f["lines"], f["message"]) for f in hits]
@@ -123,6 +133,31 @@ def test_dos_push_payment_marks_loops(analyse):
 def test_time_manipulation_skips_once_per_block_guard(analyse):
     lines = {ln for f in _hits(analyse, "time_equality_07.sol", "ouro-time-manipulation") for ln in f["lines"]}
     assert 15 not in lines  # require(block.timestamp != pastBlockTime)
+
+
+TOD = ["tod_reward_05.sol", "tod_price_08.sol", "tod_bounty_04.sol"]
+
+
+@pytest.mark.parametrize("name", TOD)
+def test_tod_race_is_reported_under_one_check_only(analyse, name):
+    """An amount race is not also a receiver race, and the other way round."""
+    _, findings = analyse(STATIC / name)
+    tod = {(f["check"], f["function"], tuple(f["lines"])) for f in findings if f["check"].startswith("ouro-tod-")}
+    expected = {(check, fn, lines) for file, _, check, hits in VULNERABLE if file == name for fn, lines in hits}
+    assert tod == expected
+
+
+def test_tod_names_the_writer_and_who_may_call_it(analyse):
+    (reward,) = _hits(analyse, "tod_reward_05.sol", "ouro-tod-amount")
+    assert "reward is written by FactorChallenge05.setReward(uint256) at line 22 (owner-guarded)" in reward["message"]
+    (bounty,) = _hits(analyse, "tod_bounty_04.sol", "ouro-tod-receiver")
+    assert "hunter is written by BugBounty04.fileReport(bytes32) at line 21 (callable by anyone)" in bounty["message"]
+    # bounty is set by the maintainer, who is also the only one paying it: no amount race.
+    assert _hits(analyse, "tod_bounty_04.sol", "ouro-tod-amount") == []
+    by_function = {f["function"]: f["message"] for f in _hits(analyse, "tod_price_08.sol", "ouro-tod-amount")}
+    assert "exchanges the ETH it is sent at a rate" in by_function["buyPoints"]
+    assert "ask is written by PointsDesk08.setPrices(uint256,uint256) at line 36" in by_function["buyPoints"]
+    assert "sends ETH whose amount" in by_function["sell"] and "bid is written" in by_function["sell"]
 
 
 def test_installed_library_code_is_not_reported(analyse):
