@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from verify.compile import CompileError, Compiler
-from verify.findings import severity_rank
+from verify.findings import severity_as_flagged, severity_rank
 
 from .generators import GeneratedSource, select_generator
 from .invariant_checks import InvariantError, compile_invariants
@@ -64,9 +64,12 @@ class SynthResult:
                 "repair_rounds": rep.get("rounds", 0), "per_check": rep.get("per_check", {})}
 
     def blocking(self) -> list[dict]:
-        """Findings that fail the synthesis: high/medium, or any violated property."""
+        """Findings that fail the synthesis: high/medium as flagged, or any violated property.
+        Generated code is held to the static checks even where the engine refuted a lead (a
+        payment before the state update under a guard is not exploitable, but it is not how
+        audited code is written): repair fixes those too."""
         return [f for f in self.entry.get("findings", [])
-                if severity_rank(f["severity"]) <= severity_rank("medium") or f["source"] == "property"]
+                if severity_rank(severity_as_flagged(f)) <= severity_rank("medium") or f["source"] == "property"]
 
 
 def check_out_dir(out: str | Path) -> Path:

@@ -30,13 +30,6 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 WRAPPERS = "tests/corpus/trusted"
 
-# The engine compiles without the optimizer (verify/dynamic/engine.py, _engine_compile), so a contract
-# whose unoptimized runtime code is over the EIP-170 limit of 24,576 bytes cannot be created.
-_TOO_BIG = ("the engine compiles without the optimizer and the unoptimized runtime code is {size:,} bytes, "
-            "over the EIP-170 limit of 24,576: creating it halts with CreateContractSizeLimit, so ouro "
-            "reports 'constructor reverted ... dynamic checks skipped' and only Slither's findings remain "
-            "(all confirmed: null)")
-
 ENTRIES: list[dict[str, Any]] = [
     # ---- solmate 6.8.0 ---------------------------------------------------------------------
     {"file": "node_modules/solmate/src/tokens/WETH.sol", "package": "solmate", "contract": "WETH",
@@ -79,13 +72,11 @@ ENTRIES: list[dict[str, Any]] = [
     {"file": "node_modules/@uniswap/v2-periphery/contracts/UniswapV2Router02.sol",
      "package": "@uniswap/v2-periphery", "contract": "UniswapV2Router02", "cost": 2,
      "covers": "Uniswap V2 router (solc 0.6.6; its @uniswap/ imports are found by the solc-js "
-               "backend's node_modules lookup, ouro remaps only @openzeppelin/)",
-     "dynamic": False, "why": _TOO_BIG.format(size=26_887)},
+               "backend's node_modules lookup, ouro remaps only @openzeppelin/)"},
     # ---- Morpho Blue 1.0.0 (lending) --------------------------------------------------------
     {"file": "node_modules/@morpho-org/morpho-blue/src/Morpho.sol", "package": "@morpho-org/morpho-blue",
      "contract": "Morpho", "cost": 2,
-     "covers": "Morpho Blue lending: markets, supply/withdraw/borrow/repay, collateral, liquidate, flash loans",
-     "dynamic": False, "why": _TOO_BIG.format(size=31_351)},
+     "covers": "Morpho Blue lending: markets, supply/withdraw/borrow/repay, collateral, liquidate, flash loans"},
 ]
 
 SKIPPED: list[dict[str, str]] = [

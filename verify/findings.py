@@ -8,7 +8,7 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["Finding", "SEVERITIES", "CONFIDENCES", "finding_id", "severity_rank"]
+__all__ = ["Finding", "SEVERITIES", "CONFIDENCES", "finding_id", "severity_as_flagged", "severity_rank"]
 
 SEVERITIES = ("high", "medium", "low", "informational")
 CONFIDENCES = ("high", "medium", "low")
@@ -17,6 +17,13 @@ CONFIDENCES = ("high", "medium", "low")
 def finding_id(*parts: Any) -> str:
     """Stable content hash: the thing to diff between repair rounds."""
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def severity_as_flagged(f: dict[str, Any]) -> str:
+    """The severity a finding had before the engine refuted it (``confirmed: false`` lowers a
+    high or medium finding to low; the coverage evidence keeps what it was)."""
+    cov = (f.get("evidence") or {}).get("coverage") or {}
+    return cov.get("severity_before") or f["severity"]
 
 
 def severity_rank(severity: str) -> int:

@@ -16,6 +16,7 @@ from typing import Any
 
 from verify.checks import properties as property_classes
 from verify.compile import Compiler
+from verify.findings import severity_as_flagged
 from verify.dynamic.engine import engine_evm, targets_of
 from verify.pipeline import VerifyOptions, verify_file
 
@@ -62,8 +63,11 @@ def standing(findings: list[dict[str, Any]], refuted_too: bool = False) -> list[
 
 
 def targets(findings: list[dict[str, Any]], refuted_too: bool = False) -> list[dict[str, Any]]:
+    """What repair addresses: high/medium findings that stand (with ``refuted_too``, refuted ones
+    at the severity they were flagged with), and the low ones a patcher repairs."""
     return [f for f in standing(findings, refuted_too)
-            if f["severity"] in ("high", "medium") or f["check"] in LOW_TARGETS]
+            if (severity_as_flagged(f) if refuted_too else f["severity"]) in ("high", "medium")
+            or f["check"] in LOW_TARGETS]
 
 
 def _covering(check: str) -> set[str]:

@@ -34,8 +34,10 @@ ANVIL_CLOCK = ["--timestamp", str(BASE_TIME - 3600)]
 
 
 def anvil_args(evm: str) -> list[str]:
-    """Anvil under the same EVM rules and clock as the in-process search."""
-    return ["--hardfork", evm, *ANVIL_CLOCK]
+    """Anvil under the same EVM rules and clock as the in-process search (no code-size limit:
+    the engine compiles without the optimizer, which leaves large audited contracts over
+    EIP-170's 24,576 bytes, as forge's --disable-code-size-limit does for its tests)."""
+    return ["--hardfork", evm, "--disable-code-size-limit", *ANVIL_CLOCK]
 
 
 def engine_evm(version: str, chain: str = "inprocess") -> str | None:

@@ -88,9 +88,10 @@ class RevmExecutor(Executor):
     name = "revm"
 
     def __init__(self, spec: str = "SHANGHAI"):
-        from pyrevm import EVM
+        from pyrevm import EVM, CfgEnv, Env
 
-        self.evm = EVM(spec_id=spec)
+        # no EIP-170 code-size limit: unoptimized builds of large contracts exceed it (anvil_args)
+        self.evm = EVM(env=Env(cfg=CfgEnv(limit_contract_code_size=2**32)), spec_id=spec)
         self.calls = 0
         self._checkpoint = None
 

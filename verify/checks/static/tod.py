@@ -41,7 +41,9 @@ Not reported, because the reordering decides nothing between different parties:
 - G's write is a deposit: V grows by an amount derived from ``msg.value`` (``pot += msg.value``,
   ``fees += msg.value * rate / 100``): the writer funds the change with the ETH it sends;
 - G's write is a withdrawal (``V -= x`` where G pays ``x`` out) and F pays a surplus derived from
-  the contract's balance (``address(this).balance - totalDeposits``): both move by ``x``;
+  the contract's balance (``address(this).balance - totalDeposits``): both move by ``x``; and
+  any write when F is owner-guarded and pays such a surplus (sweeping what is not owed: the
+  users' accounting of what is owed races no one);
 - G only appends (``push``, a write at a key derived from a counter G increments, or at a key
   hashing everything written there: ``proposals[keccak256(abi.encode(targets, values))] =
   Proposal(targets, values)``) and F reads one element: appending leaves existing elements as
@@ -591,7 +593,9 @@ class _Race:
 
 
 class _TodBase(OuroDetector):
-    IMPACT = DetectorClassification.MEDIUM
+    # low: many orderings it reports are designed powers (an owner revoking vesting, a vault's
+    # share price moving with deposits); `ouro-front-running` confirms the ones that cost a buyer
+    IMPACT = DetectorClassification.LOW
     CONFIDENCE = DetectorClassification.MEDIUM
     CATEGORY = "front-running"
     WIKI = "https://swcregistry.io/docs/SWC-114"
@@ -656,6 +660,10 @@ class _TodBase(OuroDetector):
             uses += [(c.node, "converts", c.rate, c.via, False) for c in s.conversions]
         by_node: dict[tuple[Node, str], list[_Race]] = {}
         for node, how, tokens, via, surplus in uses:
+            if surplus and f_guarded and how == "pays":
+                # the privileged side sweeping what is free (balance minus what is owed): users'
+                # bookkeeping moving the owed part decides nothing between parties
+                continue
             for t in tokens:
                 if not _is_sv(t) or _per_caller(t) or _pinned(t, s.pins):
                     continue
