@@ -82,6 +82,7 @@ class Step:
     shift: int = 0  # the attacker as validator dates this step's block shift seconds off (-11..15)
     retry: int = 0  # the attacker contract plays only when it profits, trying up to this many blocks
     short: int = 0  # n > 0: the calldata lacks the last byte of argument n-1 (a client dropping a 00)
+    inline: bool = False  # mined in the previous step's block (the transaction placed just before it)
 
     def to_json(self) -> dict[str, Any]:
         d = {"actor": self.actor}
@@ -101,6 +102,8 @@ class Step:
             d["retry"] = self.retry
         if self.short:
             d["short"] = self.short
+        if self.inline:
+            d["inline"] = True
         return d
 
     @classmethod
@@ -114,7 +117,8 @@ class Step:
             re_ = {**re_, "args": _from_json(re_["args"], rfn.types), "value": int(re_["value"])}
         return cls(d["actor"], d.get("function"), _from_json(d.get("args", []), fn.types if fn else []),
                    int(d.get("value", 0)), re_, bool(d.get("reject_eth")), d.get("origin"),
-                   shift=int(d.get("shift", 0)), retry=int(d.get("retry", 0)), short=int(d.get("short", 0)))
+                   shift=int(d.get("shift", 0)), retry=int(d.get("retry", 0)), short=int(d.get("short", 0)),
+                   inline=bool(d.get("inline")))
 
     def describe(self) -> str:
         if self.actor == "warp":
@@ -363,7 +367,10 @@ class Session:
         return b""
 
     def _block(self, step: Step) -> None:
-        """The next block; a shifted step dates it ``shift`` seconds off, later blocks stay after it."""
+        """The next block; a shifted step dates it ``shift`` seconds off, later blocks stay after it.
+        An inline step stays in the block of the step before it."""
+        if step.inline:
+            return
         self.advance()
         if step.shift:
             self.ex.set_block(self.block, self.time + step.shift)

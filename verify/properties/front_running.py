@@ -78,7 +78,9 @@ class FrontRunning(Property):
         copy_args = [roles["attacker"] if a == roles.get(victim) else a for a in step.args]
         inserted.append(replace(step, actor="attacker", args=copy_args))
         for front in inserted:
-            variant = ctx.replay_variant(prefix + [front, step], key=self.ARGUMENT)
+            # the victim's transaction stays in its block, right after the inserted one: the order
+            # changes, not the block data (a draw on the block's hash or time is not front-running)
+            variant = ctx.replay_variant(prefix + [front, replace(step, inline=True)], key=self.ARGUMENT)
             if variant is None:
                 return None
             outs = variant[1]
