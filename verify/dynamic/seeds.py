@@ -16,7 +16,7 @@ from typing import Any
 from .session import BAIT, BASE_TIME, HONEST, Session, Step
 from .target import RECEIVE, AbiFunction
 
-__all__ = ["Hints", "run_seeds"]
+__all__ = ["Hints", "ints_in", "run_seeds"]
 
 ETH = 10**18
 HONEST_DEPOSIT = 10 * ETH
@@ -56,7 +56,7 @@ class Hints:
         horizon = 5 * 366 * 86_400
         spans = [d for d in (facts.durations if facts else ()) if d <= horizon]
         # times the deployment chose (a closing time, a duration passed to the constructor)
-        for v in _ints(session.constructor_args):
+        for v in ints_in(session.constructor_args):
             if BASE_TIME < v <= BASE_TIME + horizon:
                 spans.append(v - BASE_TIME)
             elif 3_600 <= v <= horizon:
@@ -125,13 +125,14 @@ class Hints:
         return BAIT + (HONEST_DEPOSIT if self.deposits else 0)
 
 
-def _ints(v) -> list[int]:
+def ints_in(v) -> list[int]:
+    """Every integer in a value (arguments, nested arrays and tuples); bools are not integers."""
     if isinstance(v, bool):
         return []
     if isinstance(v, int):
         return [v]
     if isinstance(v, (list, tuple)):
-        return [x for item in v for x in _ints(item)]
+        return [x for item in v for x in ints_in(item)]
     return []
 
 

@@ -30,5 +30,26 @@ def without_reentry(steps: list[Step]) -> list[Step]:
     return out
 
 
+def fmt_gain(now: dict[str, int], base: dict[str, int]) -> str:
+    """What a team-value dict (see _value.py) gained over another, asset by asset."""
+    parts = []
+    for k in sorted(set(now) | set(base)):
+        d = now.get(k, 0) - base.get(k, 0)
+        if d:
+            parts.append(fmt_eth(d) if k == "eth" else f"{d} {k[6:]} units")
+    return " and ".join(parts) or "nothing"
+
+
+def attacker_refusing(steps: list[Step]) -> bool:
+    """Whether the attacker's contract refuses ETH after ``steps`` (its last call set it to)."""
+    mine = [s for s in steps if s.actor == "attacker_contract"]
+    return bool(mine) and mine[-1].reject_eth
+
+
+def accepting_eth(steps: list[Step]) -> list[Step]:
+    """``steps`` with the attacker's contract accepting ETH throughout."""
+    return [replace(s, reject_eth=False) if s.actor == "attacker_contract" and s.reject_eth else s for s in steps]
+
+
 def is_team_step(step: Step) -> bool:
     return step.actor in TEAM and step.origin is None

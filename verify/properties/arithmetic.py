@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from verify.dynamic.seeds import ints_in
+
 from .base import Property, RunContext
 
 MOD = 2**256
@@ -12,20 +14,10 @@ HUGE, SMALL = 2**200, 2**128
 AMOUNT_LIKE = re.compile(r"(total|supply|count|balance|deposit|reserve|debt|stake|shares|amount|pool)", re.I)
 
 
-def _ints(v):
-    if isinstance(v, bool):
-        return
-    if isinstance(v, int):
-        yield v
-    elif isinstance(v, (list, tuple)):
-        for x in v:
-            yield from _ints(x)
-
-
 def _inputs(step) -> list[int]:
-    vals = list(_ints(step.args)) + ([step.value] if step.value else [])
+    vals = list(ints_in(step.args)) + ([step.value] if step.value else [])
     if step.reenter:
-        vals += list(_ints(step.reenter["args"]))
+        vals += list(ints_in(step.reenter["args"]))
     return [v for v in vals if v > 0]
 
 
@@ -55,7 +47,7 @@ def _product_wrap(step, outcome, constants: set[int]) -> str | None:
     b, a = outcome.before, outcome.after
     rises = {v - b.credits.get(g, {}).get(step.actor, 0) for g, per in a.credits.items()
              for r, v in per.items() if r == step.actor}
-    for n in _ints(step.args):
+    for n in ints_in(step.args):
         if n not in rises:
             continue  # what was bought is not what was asked for: the product played no part
         for c in constants:

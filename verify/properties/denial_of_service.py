@@ -3,10 +3,9 @@ succeeds once the attacker accepts ETH."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from verify.dynamic.session import HONEST
 
+from ._helpers import accepting_eth, attacker_refusing
 from .base import Property, RunContext
 
 
@@ -22,8 +21,7 @@ class DenialOfService(Property):
     def attack_enabled(self, ctx, step):
         if step.actor not in HONEST:
             return False
-        refusing = [s for s, _ in ctx.steps[:-1] if s.actor == "attacker_contract"]
-        return bool(refusing) and refusing[-1].reject_eth
+        return attacker_refusing([s for s, _ in ctx.steps[:-1]])
 
     def seeds(self, h):
         """The refusing contract joins first (a small pledge, a bid, a claim), honest users join
@@ -51,15 +49,9 @@ class DenialOfService(Property):
         team = {ctx.session.actors.attacker, ctx.session.actors.attacker_contract}
         if any(isinstance(a, str) and a in team for a in step.args):
             return None  # the honest actor chose to pay the attacker; that failing hurts only the attacker
-        refusing = [s for s, _ in ctx.steps if s.actor == "attacker_contract"]
-        if not refusing or not refusing[-1].reject_eth:
+        if not attacker_refusing([s for s, _ in ctx.steps]):
             return None
-        accepting = []
-        for s, _ in ctx.steps:
-            if s.actor == "attacker_contract" and s.reject_eth:
-                s = replace(s, reject_eth=False)
-            accepting.append(s)
-        variant = ctx.replay_variant(accepting, key=self.ARGUMENT)
+        variant = ctx.replay_variant(accepting_eth([s for s, _ in ctx.steps]), key=self.ARGUMENT)
         if variant is None:
             return None
         _, outs = variant

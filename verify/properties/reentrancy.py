@@ -8,18 +8,9 @@ profit), and someone lost: the contract's funds or its backing of honest users' 
 
 from __future__ import annotations
 
-from ._helpers import fmt_eth, without_reentry
+from ._helpers import fmt_eth, fmt_gain, without_reentry
 from ._value import dominates, losses, team_value
 from .base import Property, RunContext
-
-
-def _fmt_gain(now: dict[str, int], base: dict[str, int]) -> str:
-    parts = []
-    for k in sorted(now):
-        d = now[k] - base.get(k, 0)
-        if d:
-            parts.append(fmt_eth(d) if k == "eth" else f"{d} {k[6:]} units")
-    return " and ".join(parts) or "nothing"
 
 
 class Reentrancy(Property):
@@ -70,8 +61,8 @@ class Reentrancy(Property):
         if not dominates(now, plain):
             return None
         self.losers = lost
-        return (f"attacker contract re-entered and ended {_fmt_gain(now, start)} richer than it started "
-                f"(without re-entry: {_fmt_gain(plain, start)}); the contract now holds "
+        return (f"attacker contract re-entered and ended {fmt_gain(now, start)} richer than it started "
+                f"(without re-entry: {fmt_gain(plain, start)}); the contract now holds "
                 f"{fmt_eth(outcome.after.eth['target'])}; lost: "
                 + ", ".join(f"{k} {fmt_eth(v) if 'eth' in k or 'contract' in k or 'credit' in k else v}"
                             for k, v in lost.items()))

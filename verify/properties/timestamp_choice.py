@@ -18,22 +18,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from ._helpers import fmt_gain
 from ._value import dominates, losses, team_value
 from .base import Property, RunContext
 
 SHIFTS = (-11, 15)  # earliest (parent + 1 s) and latest time a validator may date its block
 WINDOW = range(-27, 28, 3)  # honest times tried around each boundary the code writes down
-
-
-def _fmt(now: dict[str, int], base: dict[str, int]) -> str:
-    from ._helpers import fmt_eth
-
-    parts = []
-    for k in sorted(set(now) | set(base)):
-        d = now.get(k, 0) - base.get(k, 0)
-        if d:
-            parts.append(fmt_eth(d) if k == "eth" else f"{d} {k[6:]} units")
-    return " and ".join(parts) or "nothing"
 
 
 class TimestampChoice(Property):
@@ -108,5 +98,5 @@ class TimestampChoice(Property):
         self.losers = lost
         move = step.function.split("(")[0]
         return (f"the validator dated the block of {move} {step.shift:+d} s off the honest slot: the attacker "
-                f"team ends {_fmt(now, plain)} ahead of the same sequence at honest block times "
+                f"team ends {fmt_gain(now, plain)} ahead of the same sequence at honest block times "
                 f"({'it succeeded there too' if variant[1][-1].ok else 'there the call reverted'})")

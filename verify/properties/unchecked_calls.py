@@ -13,11 +13,9 @@ receive hook needs more than the 2300-gas stipend, or reverts):
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from verify.dynamic.session import TEAM
 
-from ._helpers import fmt_eth
+from ._helpers import accepting_eth, attacker_refusing, fmt_eth
 from .base import Property, RunContext
 
 
@@ -31,7 +29,7 @@ class UncheckedCall(Property):
         return target.holds_eth_credits or target.accepts_eth
 
     def attack_enabled(self, ctx, step):
-        return _refusing(ctx)
+        return attacker_refusing([s for s, _ in ctx.steps])
 
     def seeds(self, h):
         """The refusing contract takes a position (pays in), honest users follow with more, the
@@ -87,11 +85,9 @@ class UncheckedCall(Property):
     def _owed_payment(self, ctx: RunContext, step, outcome):
         facts = ctx.session.target.env.facts if ctx.session.target.env is not None else None
         name = step.function.split("(")[0] if step.function else ""
-        if step.actor == "warp" or not _refusing(ctx) or (facts is not None and name not in facts.eth_senders):
+        if step.actor == "warp" or not attacker_refusing([s for s, _ in ctx.steps]) or (facts is not None and name not in facts.eth_senders):
             return None
-        accepting = [replace(s, reject_eth=False) if s.actor == "attacker_contract" and s.reject_eth else s
-                     for s, _ in ctx.steps]
-        variant = ctx.replay_variant(accepting, key=self.ARGUMENT)
+        variant = ctx.replay_variant(accepting_eth([s for s, _ in ctx.steps]), key=self.ARGUMENT)
         if variant is None:
             return None
         alt = variant[1][-1]
@@ -118,8 +114,3 @@ class UncheckedCall(Property):
                 f"accepts ETH); refusing, it got nothing, the call still succeeded and the {fmt_eth(owed)} stay in "
                 f"the contract, booked to nobody (the failed transfer was ignored)")
 
-
-def _refusing(ctx: RunContext) -> bool:
-    """Whether the attacker's contract refuses ETH right now (its last call set it to)."""
-    mine = [s for s, _ in ctx.steps if s.actor == "attacker_contract"]
-    return bool(mine) and mine[-1].reject_eth
