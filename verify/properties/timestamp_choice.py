@@ -42,7 +42,7 @@ class TimestampChoice(Property):
     def seeds(self, h):
         """Plain plays at shifted times, and, for each duration the code writes down, an attacker
         move at honest times around that boundary (after its own deposit or bid), shifted."""
-        from verify.dynamic.session import Step
+        from verify.dynamic.session import BLOCK_SECONDS, Step
         from verify.dynamic.target import RECEIVE
 
         facts = h.target.env.facts
@@ -60,9 +60,9 @@ class TimestampChoice(Property):
                 for lead in ([], prior):
                     pre = [Step("attacker_contract", p.signature, h.args(p, "attacker_contract", v or 10**18, 0),
                                 v or 10**18) for p in lead]
-                    n = len(fund) + len(pre) + 1  # blocks before the move, 12 s each
+                    n = len(fund) + len(pre) + 1  # blocks before the move, BLOCK_SECONDS each
                     for delta in WINDOW:
-                        wait = d - 12 * n + delta
+                        wait = d - BLOCK_SECONDS * n + delta
                         if wait <= 0:
                             continue
                         for shift in SHIFTS:
