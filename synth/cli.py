@@ -222,6 +222,8 @@ from synth.cli_strategy import strategy as _strategy_group  # noqa: E402
 main.add_command(_strategy_group, "strategy")
 from synth.cli_repair import repair as _repair_cmd  # noqa: E402
 main.add_command(_repair_cmd, "repair")
+from synth.cli_fuzz import fuzz as _fuzz_cmd  # noqa: E402
+main.add_command(_fuzz_cmd, "fuzz")
 
 
 @main.command()

@@ -1,0 +1,289 @@
+"""The search loop: sequences run from the deployed world in pyrevm, one Python loop, no
+per-transaction framework bookkeeping.
+
+Feedback is cheap and per transaction: a transaction's (receiver, selector, success, execution gas)
+is its path signature (a new branch, a new position in a maze, a new revert reason all change the
+gas an EVM path costs). A sequence reaching a new signature joins the corpus, up to that
+transaction; later sequences are corpus entries mutated (arguments nudged or redrawn from the
+dictionary, transactions appended, deleted, duplicated, spliced with another entry, senders,
+values and delays changed) or fresh ones. Failures are kept by a cheap key; ``replay`` resolves
+each to its failing line.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from eth_utils import keccak
+
+from verify.dynamic.executor import GAS, RevmExecutor, decode_revert
+
+from .dictionary import Dictionary, push_values
+from .harness import Harness
+from .model import BASE_TIME, BLOCK_SECONDS, Failure, Tx
+from .values import draw, mutate_value
+
+__all__ = ["Campaign", "Stats"]
+
+_PANIC1 = "4e487b71" + "0" * 63 + "1"
+_VIEW_SENDER = "0x" + "00" * 19 + "01"
+DELAYS = (0, 0, 0, 0, 0, 0, 0, 0, 1, 60, 3600, 86400, 7 * 86400, 31 * 86400)
+VALUES = (0, 1, 10**15, 10**17, 10**18, 10 * 10**18)
+CORPUS_LIMIT = 20_000
+STORAGE_SLOTS, SLOT_VALUES = 8, 256
+
+
+@dataclass
+class Stats:
+    sequences: int = 0
+    transactions: int = 0
+    calls: int = 0  # EVM message calls: transactions and property checks
+    coverage: int = 0  # distinct path signatures
+    corpus: int = 0
+    failures: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+
+@dataclass
+class Campaign:
+    harness: Harness
+    executor: RevmExecutor
+    seed: int = 0
+    depth: int = 20
+    dictionary: Dictionary = field(default_factory=Dictionary)
+    stats: Stats = field(default_factory=Stats)
+
+    def __post_init__(self) -> None:
+        h = self.harness
+        self.rng = random.Random(self.seed)
+        self.evm = self.executor.evm
+        self.pool = [(c, f) for c in h.callables for f in c.functions]
+        self.functions = {f.signature: f for _, f in self.pool}
+        self.addresses = list(dict.fromkeys(h.senders + [c.address for c in h.callables] +
+                                            [p.address for p in h.properties] + ["0x" + "00" * 20]))
+        for c in h.callables:
+            self.dictionary.add_all(push_values(c.code))
+        self.active = list(h.properties)
+        self.topics = {"0x" + t.hex() for t in h.event_topics} | {t.hex() for t in h.event_topics}
+        self.asserting = bool(h.spec.sites) or bool(h.event_topics)
+        self.failures: dict[tuple, Failure] = {}
+        self.seen: set[tuple] = set()
+        self.slot_values: dict[tuple[str, int], set[int]] = {}
+        self.corpus: list[list[Tx]] = []
+        self.new_entries: list[list[Tx]] = []  # corpus entries not yet shared with other workers
+        self._blocks: dict[tuple[int, int], object] = {}
+        self.start_block = h.world.blocks
+        self.executor.save_base()
+        self._check_properties([], initial=True)
+
+    # -- running -----------------------------------------------------------------------
+    def _set_block(self, number: int, timestamp: int) -> None:
+        env = self._blocks.get((number, timestamp))
+        if env is None:
+            from pyrevm import BlockEnv
+
+            rand = keccak(number.to_bytes(32, "big"))
+            env = BlockEnv(number=number, timestamp=timestamp, gas_limit=GAS * 2, basefee=0, prevrandao=rand,
+                           difficulty=int.from_bytes(rand, "big"))
+            if len(self._blocks) < 50_000:
+                self._blocks[(number, timestamp)] = env
+        self.evm.set_block_env(env)
+
+    def run(self, seq: list[Tx], learn: bool = True) -> int:
+        """Run ``seq`` from the deployed world; the index of its first failing transaction, or -1.
+        New path signatures put the prefix that reached them into the corpus (``learn``)."""
+        self.executor.restore_base()
+        evm, st = self.evm, self.stats
+        number, now = self.start_block, BASE_TIME + self.start_block
+        novel_at, failed_at = -1, -1
+        for i, tx in enumerate(seq):
+            number += 1
+            now += BLOCK_SECONDS + tx.delay
+            self._set_block(number, now)
+            data = tx.data
+            try:
+                evm.message_call(tx.sender, tx.to, data, value=tx.value, gas=GAS)
+                ok, err = True, ""
+            except RuntimeError as exc:
+                ok, err = False, str(exc)
+            res = evm.result
+            gas = (res.gas_used if res is not None else 0) - 21000 - 16 * len(data) + 12 * data.count(0)
+            st.transactions += 1
+            st.calls += 1
+            sig = (tx.to, data[:4], ok, gas)
+            if sig not in self.seen:
+                self.seen.add(sig)
+                novel_at = i
+            elif ok and self._new_storage(tx.to):
+                novel_at = i
+            if self.asserting:
+                key = None
+                if not ok:
+                    if _PANIC1 in err:
+                        key = ("assert", tx.to, data[:4], gas)
+                    elif "InvalidFEOpcode" in err or "InvalidOpcode" in err:
+                        key = ("assert", tx.to, data[:4], gas)
+                elif self.topics and res is not None:
+                    for log in res.logs:
+                        topics = log.topics
+                        if topics and topics[0] in self.topics:
+                            key = ("event", log.address.lower(), bytes(log.data[1]))
+                            break
+                if key is not None:
+                    self._failed(key, "assertion-failure", seq[: i + 1], decode_reason(err) if err else
+                                 "AssertionFailed emitted")
+                    failed_at = i if failed_at < 0 else failed_at
+            if self.active:
+                if self._check_properties(seq[: i + 1]):
+                    failed_at = i if failed_at < 0 else failed_at
+        if learn and novel_at >= 0:
+            entry = seq[: novel_at + 1]
+            if len(self.corpus) < CORPUS_LIMIT:
+                self.corpus.append(entry)
+                self.new_entries.append(entry)
+        st.sequences += 1
+        st.coverage = len(self.seen)
+        st.corpus = len(self.corpus)
+        return failed_at
+
+    def _check_properties(self, prefix: list[Tx], initial: bool = False) -> bool:
+        failed = False
+        for p in list(self.active):
+            self.stats.calls += 1
+            try:
+                out = bytes(self.evm.message_call(_VIEW_SENDER, p.address, p.selector, gas=GAS, is_static=True))
+                bad = p.style == "echidna" and (len(out) < 32 or not any(out[:32]))
+                reason = "returned false" if bad else ""
+            except RuntimeError as exc:
+                bad, reason = True, decode_reason(str(exc))
+            if bad:
+                self.active.remove(p)
+                self._failed(("property", p.address, p.signature), "property-failure", list(prefix),
+                             reason + (" in the deployed state" if initial else ""), prop=p)
+                failed = True
+        return failed
+
+    def _failed(self, key: tuple, check: str, seq: list[Tx], reason: str, prop=None) -> None:
+        known = self.failures.get(key)
+        if known is not None and len(known.sequence) <= len(seq):
+            return
+        name = prop.signature if prop else ""
+        contract = prop.contract if prop else (self.harness.world.names.get(seq[-1].to.lower(), "") if seq else "")
+        self.failures[key] = Failure(check, name, contract, key, list(seq), reason,
+                                     {"address": prop.address, "signature": prop.signature, "style": prop.style}
+                                     if prop else None)
+        self.stats.failures = len(self.failures)
+
+    def _new_storage(self, address: str) -> bool:
+        """A value a fixed slot of the called contract never held before (a position, a counter,
+        a flag): new state is worth building on even when the path cost the same gas. At most
+        ``SLOT_VALUES`` values per slot count, so a growing total does not flood the corpus."""
+        novel = False
+        storage = self.evm.storage
+        for slot in range(STORAGE_SLOTS):
+            v = storage(address, slot)
+            key = (address, slot)
+            seen = self.slot_values.setdefault(key, set())
+            if v not in seen and len(seen) < SLOT_VALUES:
+                seen.add(v)
+                novel = True
+        return novel
+
+    # -- drawing -----------------------------------------------------------------------
+    def random_tx(self) -> Tx | None:
+        if not self.pool:
+            return None
+        rng = self.rng
+        c, f = rng.choice(self.pool)
+        args = [draw(rng, t, self.dictionary, self.addresses) for t in f.types]
+        value = rng.choice(VALUES) if f.payable and rng.random() < 0.6 else 0
+        return Tx(rng.choice(self.harness.senders), c.address, f.signature, args, f.calldata(args), value,
+                  rng.choice(DELAYS))
+
+    def _retype(self, tx: Tx, args: list) -> Tx:
+        f = self.functions[tx.function]
+        return Tx(tx.sender, tx.to, tx.function, args, f.calldata(args), tx.value, tx.delay)
+
+    def mutate(self, seq: list[Tx]) -> list[Tx]:
+        rng = self.rng
+        seq = list(seq)
+        for _ in range(rng.choice((1, 1, 1, 2, 3))):
+            r = rng.random()
+            if r < 0.35 or not seq:
+                for _ in range(rng.choice((1, 1, 2, 4))):
+                    tx = self.random_tx()
+                    if tx is not None:
+                        seq.append(tx)
+            elif r < 0.7:
+                i = len(seq) - 1 if rng.random() < 0.6 else rng.randrange(len(seq))
+                tx = seq[i]
+                f = self.functions.get(tx.function)
+                if f is None or not f.types:
+                    seq[i] = self.random_tx() or tx
+                    continue
+                args = list(tx.args)
+                for _ in range(rng.choice((1, 1, 2))):
+                    j = rng.randrange(len(args))
+                    args[j] = mutate_value(rng, f.types[j], args[j], self.dictionary, self.addresses)
+                seq[i] = self._retype(tx, args)
+            elif r < 0.78 and len(self.corpus) > 1:
+                other = rng.choice(self.corpus)
+                seq = seq[: rng.randrange(len(seq) + 1)] + other[rng.randrange(len(other)):]
+            elif r < 0.84 and len(seq) > 1:
+                del seq[rng.randrange(len(seq))]
+            elif r < 0.9:
+                i = rng.randrange(len(seq))
+                seq.insert(i, seq[i])
+            else:
+                i = rng.randrange(len(seq))
+                tx = seq[i]
+                f = self.functions.get(tx.function)
+                value = rng.choice(VALUES) if f is not None and f.payable else 0
+                seq[i] = Tx(rng.choice(self.harness.senders), tx.to, tx.function, tx.args, tx.data, value,
+                            rng.choice(DELAYS))
+        return seq[: self.depth * 2]
+
+    def next_sequence(self) -> list[Tx]:
+        rng = self.rng
+        if self.corpus and rng.random() < 0.85:
+            n = len(self.corpus)
+            base = self.corpus[n - 1 - rng.randrange(min(n, 64))] if rng.random() < 0.5 else rng.choice(self.corpus)
+            return self.mutate(base)
+        return [tx for tx in (self.random_tx() for _ in range(rng.randint(1, self.depth))) if tx is not None]
+
+    def add_corpus(self, seq: list[Tx]) -> None:
+        """An entry from elsewhere (the corpus folder, another worker): run once to learn its paths."""
+        self.run(seq, learn=False)
+        self.corpus.append(seq)
+
+    def loop(self, should_stop: Callable[[], bool], on_tick: Callable[[], None] | None = None,
+             tick: float = 0.5) -> None:
+        t0 = time.perf_counter() - self.stats.seconds
+        last = t0
+        while True:
+            for _ in range(16):
+                self.run(self.next_sequence())
+            now = time.perf_counter()
+            self.stats.seconds = now - t0
+            if should_stop():
+                return
+            if on_tick is not None and now - last >= tick:
+                last = now
+                on_tick()
+
+
+def decode_reason(err: str) -> str:
+    import re
+
+    m = re.search(r"output: 0x([0-9a-fA-F]*)", err)
+    if m:
+        return decode_revert(bytes.fromhex(m.group(1)))
+    if "InvalidFEOpcode" in err:
+        return "assert failed (invalid opcode)"
+    return err.split("{")[0].strip() or err[:200]

@@ -1,0 +1,369 @@
+"""``ouro fuzz`` for one file: compile, find what to fuzz, run the campaigns (in this process or
+in worker processes sharing a corpus), shrink, replay each failure on Anvil to name its line, and
+turn distinct failures into findings."""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+import queue as queue_mod
+import signal
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from eth_abi import decode
+
+from verify.compile import CompileError, Compiler, NoCompilerError
+from verify.findings import Finding
+
+from .campaign import Campaign, Stats
+from .corpus import CorpusDir
+from .dictionary import Dictionary, ast_literals
+from .harness import Harness, HarnessError, Spec, discover, instantiate
+from .model import Failure, Tx
+from .shrink import shrink
+from .sites import read_sites
+
+__all__ = ["FuzzOptions", "fuzz_file"]
+
+NOTHING = ("no assertion (assert, emit AssertionFailed), property function (echidna_*, property_* returning "
+           "bool) or invariant_* function: nothing to fuzz")
+
+
+@dataclass
+class FuzzOptions:
+    time_limit: float | None = None  # seconds per file, all campaigns together
+    max_examples: int = 50_000  # sequences per campaign, all workers together
+    depth: int = 20  # transactions per fresh sequence
+    workers: int = 1
+    seed: int = 0
+    corpus: Path | None = None
+    replay: bool = True
+    export: Path | None = None
+    shrink_budget: int = 400
+
+
+@dataclass
+class _Live:
+    """What the status line shows: the sum over campaigns and workers."""
+
+    per: dict[Any, dict] = field(default_factory=dict)
+
+    def total(self) -> dict:
+        keys = ("sequences", "transactions", "calls", "coverage", "corpus", "failures")
+        out = {k: sum(s.get(k, 0) for s in self.per.values()) for k in keys}
+        out["seconds"] = max((s.get("seconds", 0.0) for s in self.per.values()), default=0.0)
+        return out
+
+
+def _engine_compile(path: Path, compiler: Compiler):
+    from verify.dynamic.engine import engine_evm
+
+    version = compiler.resolve_version(path)
+    evm = engine_evm(version)
+    if evm == getattr(compiler, "evm_version", None):
+        return compiler.compile_file(path, version=version)
+    key = (evm, tuple(compiler.extra_remappings))
+    if key not in _COMPILERS:
+        _COMPILERS[key] = Compiler(install=compiler.install, evm_version=evm, remappings=compiler.extra_remappings)
+    return _COMPILERS[key].compile_file(path, version=version)
+
+
+_COMPILERS: dict[tuple, Compiler] = {}
+
+
+def _spec_evm(spec: Spec) -> str:
+    return (spec.target.evm or "shanghai").upper()
+
+
+def _campaign(spec: Spec, seed: int, opts: FuzzOptions, literals: set[int]) -> tuple[Campaign, Harness]:
+    from verify.dynamic.executor import RevmExecutor
+
+    ex = RevmExecutor(_spec_evm(spec))
+    h = instantiate(spec, ex)
+    return Campaign(h, ex, seed=seed, depth=opts.depth, dictionary=Dictionary(literals)), h
+
+
+def _retyped(camp: Campaign, seq: list[Tx]) -> list[Tx]:
+    out = []
+    for t in seq:
+        f = camp.functions.get(t.function)
+        if f is not None and f.types:
+            try:
+                t.args = [list(a) if isinstance(a, tuple) else a for a in decode(f.types, t.data[4:])]
+            except Exception:  # noqa: BLE001 - calldata of another ABI: keep it raw
+                pass
+        out.append(t)
+    return out
+
+
+def _run_one(spec: Spec, wid: int, opts: FuzzOptions, literals: set[int], deadline: float | None,
+             max_sequences: int, corpus_root: Path | None, should_stop: Callable[[], bool],
+             report: Callable[[dict], None]) -> tuple[dict, list[Failure]]:
+    camp, h = _campaign(spec, opts.seed * 1000 + wid, opts, literals)
+    shared = CorpusDir(corpus_root, h.name) if corpus_root else None
+    valid = {c.address.lower() for c in h.callables}
+
+    def exchange() -> None:
+        if shared is None:
+            return
+        shared.write(camp.new_entries)
+        camp.new_entries = []
+        for seq in shared.read_new(valid):
+            camp.add_corpus(_retyped(camp, seq))
+
+    exchange()
+
+    def stop() -> bool:
+        return (should_stop() or (deadline is not None and time.monotonic() >= deadline)
+                or camp.stats.sequences >= max_sequences)
+
+    def tick() -> None:
+        exchange()
+        report(camp.stats.to_json())
+
+    if camp.pool or not camp.active:
+        camp.loop(stop, tick)
+    exchange()
+    report(camp.stats.to_json())
+    shrunk = [shrink(camp, f, opts.shrink_budget) for f in camp.failures.values()]
+    return camp.stats.to_json(), shrunk
+
+
+def _worker(spec, wid, opts, literals, deadline, max_sequences, corpus_root, stop_event, q) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops the workers
+    try:
+        stats, failures = _run_one(spec, wid, opts, literals, deadline, max_sequences, corpus_root,
+                                   stop_event.is_set, lambda s: q.put(("stats", wid, s)))
+        q.put(("done", wid, (stats, failures)))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent, which goes on
+        q.put(("error", wid, f"{type(exc).__name__}: {exc}"))
+
+
+def _run_spec(spec: Spec, opts: FuzzOptions, literals: set[int], seconds: float | None, live: _Live,
+              on_status: Callable[[dict], None] | None, interrupted: list[bool]) -> tuple[dict, list[Failure], list[str]]:
+    deadline = time.monotonic() + seconds if seconds else None
+    per_worker = math.ceil(opts.max_examples / max(1, opts.workers))
+    errors: list[str] = []
+
+    def report(wid, stats):
+        live.per[(spec.target.name, wid)] = stats
+        if on_status:
+            on_status(live.total())
+
+    if opts.workers <= 1:
+        stats, failures = _run_one(spec, 0, opts, literals, deadline, per_worker, opts.corpus,
+                                   lambda: interrupted[0], lambda s: report(0, s))
+        return stats, failures, errors
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    stop = ctx.Event()
+    tmp = None
+    root = opts.corpus
+    if root is None:
+        tmp = tempfile.TemporaryDirectory(prefix="ouro-corpus-")
+        root = Path(tmp.name)
+    procs = [ctx.Process(target=_worker, args=(spec, w, opts, literals, deadline, per_worker, root, stop, q),
+                         daemon=True) for w in range(opts.workers)]
+    for p in procs:
+        p.start()
+    done: dict[int, tuple[dict, list[Failure]]] = {}
+    try:
+        while len(done) + len(errors) < len(procs):
+            if interrupted[0]:
+                stop.set()
+            try:
+                kind, wid, payload = q.get(timeout=0.2)
+            except queue_mod.Empty:
+                if not any(p.is_alive() for p in procs) and q.empty():
+                    errors.append("a fuzz worker died")
+                    break
+                continue
+            if kind == "stats":
+                report(wid, payload)
+            elif kind == "done":
+                done[wid] = payload
+                report(wid, payload[0])
+            else:
+                errors.append(f"fuzz worker {wid}: {payload}")
+    finally:
+        stop.set()
+        for p in procs:
+            p.join(timeout=30)
+            if p.is_alive():
+                p.kill()
+        if tmp is not None:
+            tmp.cleanup()
+    failures: list[Failure] = []
+    for _, fs in done.values():
+        failures += fs
+    total = _Live({w: s for w, (s, _) in done.items()}).total()
+    return total, failures, errors
+
+
+def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOptions | None = None,
+              on_status: Callable[[dict], None] | None = None, interrupted: list[bool] | None = None
+              ) -> dict[str, Any]:
+    from verify.dynamic.engine import targets_of
+
+    opts = opts or FuzzOptions()
+    compiler = compiler or Compiler()
+    interrupted = interrupted if interrupted is not None else [False]
+    p = Path(path).resolve()
+    entry: dict[str, Any] = {"file": _display(p), "status": "ok", "error": None, "compiler": None,
+                             "findings": [], "notes": [], "crashes": []}
+    if not p.is_file():
+        entry.update(status="error", error=f"{path}: no such file")
+        return entry
+    try:
+        compiled = _engine_compile(p, compiler)
+    except CompileError as exc:
+        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
+        return entry
+    except NoCompilerError as exc:
+        entry.update(status="error", error=str(exc))
+        return entry
+    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
+    sites = read_sites(compiled.raw or {})
+    specs, problems = discover(targets_of(compiled), sites)
+    if not specs:
+        if problems:
+            entry.update(status="error", error="; ".join(problems))
+        else:
+            entry["notes"].append(f"{entry['file']}: {NOTHING}")
+        return entry
+    entry["notes"] += problems
+    literals = ast_literals(compiled.raw or {})
+    units = {u: (info.get("id"), _read(u)) for u, info in (compiled.raw.get("sources") or {}).items()}
+    live, campaigns, findings = _Live(), [], []
+    started = time.monotonic()
+    for i, spec in enumerate(specs):
+        if interrupted[0]:
+            break
+        try:
+            # built once here: a setUp that reverts is reported before any worker starts
+            from verify.dynamic.executor import RevmExecutor
+
+            harness = instantiate(spec, RevmExecutor(_spec_evm(spec)))
+        except HarnessError as exc:
+            entry["notes"].append(str(exc))
+            entry["crashes"].append({"analyser": "fuzz", "exception": "HarnessError", "message": str(exc),
+                                     "where": spec.target.name, "scope": "contract", "outcome": "not fuzzed"})
+            continue
+        entry["notes"] += harness.notes
+        left = None
+        if opts.time_limit:
+            left = max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
+        stats, failures, errors = _run_spec(spec, opts, literals, left, live, on_status, interrupted)
+        entry["notes"] += errors
+        campaigns.append({"contract": spec.target.name, "style": spec.style, **stats,
+                          "properties": spec.properties, "assertions": len(spec.sites)})
+        findings += _findings(p, spec, harness, failures, opts, sites, units)
+    if entry["crashes"] and not campaigns:
+        entry["status"] = "error"
+        entry["error"] = "; ".join(c["message"] for c in entry["crashes"])
+    entry["findings"] = [f.to_dict() for f in findings]
+    entry["fuzz"] = {"campaigns": campaigns, "seconds": round(time.monotonic() - started, 2),
+                     "workers": opts.workers, "seed": opts.seed, "interrupted": interrupted[0]}
+    if interrupted[0]:
+        entry["notes"].append("interrupted: the campaigns stopped early; what they found is reported")
+    return entry
+
+
+def _read(unit: str) -> str:
+    try:
+        return Path(unit).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+def _display(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+        return rel if not rel.startswith("../../") else str(p)
+    except ValueError:
+        return str(p)
+
+
+def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts: FuzzOptions, sites,
+              units) -> list[Finding]:
+    from .export import export_failure
+
+    best: dict[tuple, Failure] = {}
+    for f in failures:  # the shortest sequence per cheap key (workers may meet the same one)
+        if f.key not in best or len(f.sequence) < len(best[f.key].sequence):
+            best[f.key] = f
+    ordered = sorted(best.values(), key=lambda f: (len(f.sequence), str(f.key)))
+    replayer = None
+    if opts.replay and ordered:
+        from .replay import AnvilReplayer
+
+        runtimes = (spec.target.env.runtime if spec.target.env else {}) or {}
+        try:
+            replayer = AnvilReplayer(h.world, spec.target.evm or "shanghai", sites, runtimes, units)
+        except Exception as exc:  # noqa: BLE001 - no node: findings stay, unreplayed
+            replayer = None
+            h.notes.append(f"Anvil replay unavailable: {exc}")
+    out: dict[tuple, Finding] = {}
+    try:
+        for f in ordered:
+            resolved = replayer.replay(f) if replayer else None
+            file, line = (resolved.file, resolved.line) if resolved else (None, None)
+            if f.check == "property-failure":
+                ident = ("property", f.prop["address"], f.name)
+            elif line is not None:
+                ident = ("assert", file, line)
+            else:
+                ident = f.key
+            if ident in out:
+                continue
+            out[ident] = _finding(path, spec, h, f, resolved, len(out) + 1, opts, export_failure)
+    finally:
+        if replayer is not None:
+            replayer.close()
+    return list(out.values())
+
+
+def _finding(path: Path, spec: Spec, h: Harness, f: Failure, resolved, n: int, opts: FuzzOptions,
+             export_failure) -> Finding:
+    names = h.world.names
+    trace = [t.describe(names) for t in f.sequence]
+    after = f"after {len(f.sequence)} transaction(s)" if f.sequence else "in the deployed state"
+    if f.check == "property-failure":
+        what = "invariant" if (f.prop or {}).get("style") == "invariant" else "property"
+        message = f"{what} {f.name} fails {after}: {f.reason}"
+        lines = _function_line(path, f.name)
+        contract, function = f.contract, f.name.split("(")[0]
+    else:
+        line = resolved.line if resolved else None
+        where = f"assertion on line {line}" if line else "an assertion"
+        message = f"{where} fails {after}: {f.reason}"
+        lines = [line] if line else []
+        contract = (resolved.contract if resolved and resolved.contract else None) or f.contract
+        function = f.sequence[-1].function.split("(")[0] if f.sequence else None
+    evidence: dict[str, Any] = {
+        "engine": "ouro fuzz", "style": spec.style, "harness": spec.target.name, "seed": opts.seed,
+        "steps": [t.to_json() for t in f.sequence], "trace": trace, "reason": f.reason, "detail": message,
+    }
+    if resolved is not None:
+        evidence["replay"] = resolved.to_json()
+    if opts.export:
+        evidence["exports"] = export_failure(opts.export, path, spec, h, f, n, message)
+    file_for_id = str(resolved.file) if resolved and resolved.file else str(path)
+    return Finding(check=f.check, category="other", severity="high", confidence="high", source="fuzz",
+                   message=message, file=file_for_id if file_for_id == str(path) else str(path),
+                   contract=contract, function=function, lines=lines,
+                   confirmed=(resolved.reproduced if resolved else None), evidence=evidence)
+
+
+def _function_line(path: Path, signature: str) -> list[int]:
+    import re
+
+    name = signature.split("(")[0]
+    text = _read(str(path))
+    m = re.search(rf"\bfunction\s+{re.escape(name)}\s*\(", text)
+    return [text.count("\n", 0, m.start()) + 1] if m else []
