@@ -117,7 +117,7 @@ def fuzz(targets, time_limit, max_examples, steps, workers, seed, corpus, export
         err.print("[yellow]interrupted twice[/]: stopping without the rest")
     finally:
         signal.signal(signal.SIGINT, previous)
-    if results and any(r.get("fuzz") for r in results):
+    if any((r.get("fuzz") or {}).get("campaigns") for r in results):
         err.print(_final_table(results))
     results = _emit(results, fmt, output, None, summary=False)
     if interrupted[0]:

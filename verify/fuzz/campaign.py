@@ -22,6 +22,7 @@ from eth_utils import keccak
 from verify.dynamic.executor import GAS, RevmExecutor, decode_revert
 
 from .dictionary import Dictionary, push_values
+from .relations import Relations
 from .harness import Harness
 from .model import BASE_TIME, BLOCK_SECONDS, Failure, Tx
 from .values import draw, mutate_value
@@ -57,6 +58,7 @@ class Campaign:
     seed: int = 0
     depth: int = 20
     dictionary: Dictionary = field(default_factory=Dictionary)
+    relations: Relations | None = None
     stats: Stats = field(default_factory=Stats)
 
     def __post_init__(self) -> None:
@@ -65,11 +67,18 @@ class Campaign:
         self.evm = self.executor.evm
         self.pool = [(c, f) for c in h.callables for f in c.functions]
         self.functions = {f.signature: f for _, f in self.pool}
+        self.solvable = {}
+        for sig, f in self.functions.items():
+            index, rels = (self.relations.for_function(f.name, len(f.types)) if self.relations else ({}, []))
+            ints = [i for i, t in enumerate(f.types) if t.startswith(("uint", "int")) and not t.endswith("]")]
+            if rels and ints:
+                self.solvable[sig] = (index, rels)
         self.addresses = list(dict.fromkeys(h.senders + [c.address for c in h.callables] +
                                             [p.address for p in h.properties] + ["0x" + "00" * 20]))
         for c in h.callables:
             self.dictionary.add_all(push_values(c.code))
         self.active = list(h.properties)
+        self.eth_constants = [v for v in self.dictionary.values if 0 < v <= 10**21]
         self.topics = {"0x" + t.hex() for t in h.event_topics} | {t.hex() for t in h.event_topics}
         self.asserting = bool(h.spec.sites) or bool(h.event_topics)
         self.failures: dict[tuple, Failure] = {}
@@ -80,6 +89,7 @@ class Campaign:
         self._blocks: dict[tuple[int, int], object] = {}
         self.start_block = h.world.blocks
         self.executor.save_base()
+        self.dispatch = self._dispatch_costs()
         self._check_properties([], initial=True)
 
     # -- running -----------------------------------------------------------------------
@@ -124,11 +134,10 @@ class Campaign:
                 novel_at = i
             if self.asserting:
                 key = None
-                if not ok:
-                    if _PANIC1 in err:
-                        key = ("assert", tx.to, data[:4], gas)
-                    elif "InvalidFEOpcode" in err or "InvalidOpcode" in err:
-                        key = ("assert", tx.to, data[:4], gas)
+                if not ok and (_PANIC1 in err or "InvalidFEOpcode" in err or "InvalidOpcode" in err):
+                    # the same assert reached through another function costs that function's
+                    # dispatch more or less: the key is the gas beyond it
+                    key = ("assert", tx.to, gas - self.dispatch.get((tx.to, data[:4]), 0))
                 elif self.topics and res is not None:
                     for log in res.logs:
                         topics = log.topics
@@ -151,6 +160,27 @@ class Campaign:
         st.coverage = len(self.seen)
         st.corpus = len(self.corpus)
         return failed_at
+
+    def _dispatch_costs(self) -> dict[tuple[str, bytes], int]:
+        """Each function's gas with zero arguments in the deployed state, relative to the
+        cheapest: what reaching its body costs beyond the others (the dispatcher's comparisons,
+        argument decoding). Measured once; the state is restored after."""
+        costs = {}
+        for c, f in self.pool:
+            try:
+                data = f.calldata([_zero(t) for t in f.types])
+            except Exception:  # noqa: BLE001 - a type without a zero this helper knows
+                continue
+            try:
+                self.evm.message_call(self.harness.senders[0], c.address, data, gas=GAS)
+            except RuntimeError:
+                pass
+            res = self.evm.result
+            self.executor.restore_base()
+            if res is not None:
+                costs[(c.address, data[:4])] = res.gas_used - 21000 - 16 * len(data) + 12 * data.count(0)
+        low = min(costs.values(), default=0)
+        return {k: v - low for k, v in costs.items()}
 
     def _check_properties(self, prefix: list[Tx], initial: bool = False) -> bool:
         failed = False
@@ -202,9 +232,42 @@ class Campaign:
         rng = self.rng
         c, f = rng.choice(self.pool)
         args = [draw(rng, t, self.dictionary, self.addresses) for t in f.types]
-        value = rng.choice(VALUES) if f.payable and rng.random() < 0.6 else 0
+        value = self._value() if f.payable and rng.random() < 0.7 else 0
         return Tx(rng.choice(self.harness.senders), c.address, f.signature, args, f.calldata(args), value,
                   rng.choice(DELAYS))
+
+    def _solve(self, signature: str, f, args: list) -> list:
+        """Satisfy one branch condition's relation, with the conditions enclosing it (outermost
+        first, each on the values the previous ones set)."""
+        rng = self.rng
+        index, rels = self.solvable[signature]
+        rel = rng.choice(rels)
+        chain = rel.chain + [rel] if rng.random() < 0.8 else [rel]
+        args = list(args)
+        for r in chain:
+            env = {d: args[i] for d, i in index.items() if isinstance(args[i], int) and not isinstance(args[i], bool)}
+            v = r.solve(env, rng)
+            i = index.get(r.target)
+            if v is None or i is None:
+                continue
+            t = f.types[i]
+            if t.startswith("uint") and not t.endswith("]"):
+                bits = int(t[4:] or 256)
+                if 0 <= v < (1 << bits):
+                    args[i] = v
+            elif t.startswith("int") and not t.endswith("]"):
+                bits = int(t[3:] or 256)
+                if -(1 << (bits - 1)) <= v < (1 << (bits - 1)):
+                    args[i] = v
+        return args
+
+    def _value(self) -> int:
+        """ETH to send: a round amount, or a constant of the code times a small count (a price
+        times a quantity), never more than a sender holds."""
+        rng = self.rng
+        if rng.random() < 0.5 or not self.eth_constants:
+            return rng.choice(VALUES)
+        return rng.choice(self.eth_constants) * rng.choice((1, 1, 1, 2, 3, 5, 7, 10))
 
     def _retype(self, tx: Tx, args: list) -> Tx:
         f = self.functions[tx.function]
@@ -228,9 +291,12 @@ class Campaign:
                     seq[i] = self.random_tx() or tx
                     continue
                 args = list(tx.args)
-                for _ in range(rng.choice((1, 1, 2))):
-                    j = rng.randrange(len(args))
-                    args[j] = mutate_value(rng, f.types[j], args[j], self.dictionary, self.addresses)
+                if tx.function in self.solvable and rng.random() < 0.5:
+                    args = self._solve(tx.function, f, args)
+                else:
+                    for _ in range(rng.choice((1, 1, 2))):
+                        j = rng.randrange(len(args))
+                        args[j] = mutate_value(rng, f.types[j], args[j], self.dictionary, self.addresses)
                 seq[i] = self._retype(tx, args)
             elif r < 0.78 and len(self.corpus) > 1:
                 other = rng.choice(self.corpus)
@@ -244,7 +310,7 @@ class Campaign:
                 i = rng.randrange(len(seq))
                 tx = seq[i]
                 f = self.functions.get(tx.function)
-                value = rng.choice(VALUES) if f is not None and f.payable else 0
+                value = self._value() if f is not None and f.payable else 0
                 seq[i] = Tx(rng.choice(self.harness.senders), tx.to, tx.function, tx.args, tx.data, value,
                             rng.choice(DELAYS))
         return seq[: self.depth * 2]
@@ -276,6 +342,24 @@ class Campaign:
             if on_tick is not None and now - last >= tick:
                 last = now
                 on_tick()
+
+
+def _zero(t: str):
+    if t.endswith("]"):
+        return [] if t.endswith("[]") else [_zero(t[: t.rindex("[")])] * int(t[t.rindex("[") + 1: -1])
+    if t.startswith("("):
+        from verify.dynamic.strategies import _split_tuple
+
+        return [_zero(x) for x in _split_tuple(t[1:-1])]
+    if t == "address":
+        return "0x" + "00" * 20
+    if t == "bool":
+        return False
+    if t in ("bytes", "string"):
+        return b"" if t == "bytes" else ""
+    if t.startswith("bytes"):
+        return bytes(int(t[5:]))
+    return 0
 
 
 def decode_reason(err: str) -> str:

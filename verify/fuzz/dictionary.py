@@ -23,20 +23,38 @@ def push_values(code: bytes) -> set[int]:
     return out
 
 
-def ast_literals(raw: dict[str, Any]) -> set[int]:
+def _literal(node: dict) -> int | None:
+    if node.get("nodeType") != "Literal" or node.get("kind") != "number":
+        return None
+    t = (node.get("typeDescriptions") or {}).get("typeString") or ""
+    if t.startswith("int_const ") and t[10:].lstrip("-").isdigit():
+        return int(t[10:])
+    try:
+        return int(str(node.get("value", "")).replace("_", ""), 0)
+    except ValueError:
+        return None
+
+
+_COMPARISONS = {"==", "!=", "<", "<=", ">", ">="}
+
+
+def ast_literals(raw: dict[str, Any], compared_only: bool = False) -> set[int]:
+    """Integer literals of every source unit; ``compared_only``: those an operand of a
+    comparison (``x == 0xBEEF``, ``count > 7``), the values branches turn on."""
     out: set[int] = set()
 
     def walk(node):
         if isinstance(node, dict):
-            if node.get("nodeType") == "Literal" and node.get("kind") == "number":
-                t = (node.get("typeDescriptions") or {}).get("typeString") or ""
-                if t.startswith("int_const ") and t[10:].lstrip("-").isdigit():
-                    out.add(int(t[10:]))
-                else:
-                    try:
-                        out.add(int(str(node.get("value", "")).replace("_", ""), 0))
-                    except ValueError:
-                        pass
+            if compared_only:
+                if node.get("nodeType") == "BinaryOperation" and node.get("operator") in _COMPARISONS:
+                    for side in ("leftExpression", "rightExpression"):
+                        v = _literal(node.get(side) or {})
+                        if v is not None:
+                            out.add(v)
+            else:
+                v = _literal(node)
+                if v is not None:
+                    out.add(v)
             for v in node.values():
                 if isinstance(v, (dict, list)):
                     walk(v)
@@ -50,14 +68,22 @@ def ast_literals(raw: dict[str, Any]) -> set[int]:
 
 
 class Dictionary:
-    """Integers by width: a value is offered to a type only when it fits."""
+    """Integers worth trying, in tiers: ``compared`` (comparison operands and their neighbours,
+    what branches turn on), ``literals`` (every constant the source writes), ``values`` (all,
+    PUSH values of the bytecode included)."""
 
-    def __init__(self, values: Iterable[int] = ()):
+    def __init__(self, values: Iterable[int] = (), compared: Iterable[int] = ()):
         self._set: set[int] = set()
         self.values: list[int] = []
         for v in (0, 1, 2, 10, 100, 10**18):
             self.add(v)
         self.add_all(values)
+        self.literals = list(self.values)
+        near = set()
+        for v in compared:
+            near.update((abs(v), abs(v) + 1, max(0, abs(v) - 1)))
+        self.compared = sorted(near)
+        self.add_all(compared)
 
     def add(self, v: int) -> None:
         if v in self._set or len(self.values) >= _MAX:

@@ -280,10 +280,10 @@ def _match_runtime(code: bytes, runtimes: dict[str, tuple[str, str]]) -> str | N
     for name, (hexcode, _) in runtimes.items():
         if not hexcode or "__" in hexcode:
             continue
-        ref = bytes.fromhex(hexcode)
-        if len(ref) != len(code):
+        ref = bytes.fromhex(hexcode[2:] if hexcode.startswith("0x") else hexcode)
+        if abs(len(ref) - len(code)) > 64 or not code:
             continue
-        same = sum(1 for x, y in zip(ref, code) if x == y) / max(1, len(ref))
+        same = sum(1 for x, y in zip(ref, code) if x == y) / max(len(ref), len(code))
         if same > score:
             best, score = name, same
     return best if score > 0.9 else None

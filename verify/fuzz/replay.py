@@ -12,7 +12,7 @@ from typing import Any
 from eth_utils import function_signature_to_4byte_selector
 
 from verify.dynamic.coverage import SourceMapper, parse_struct_logs
-from verify.dynamic.executor import ChainExecutor
+from verify.dynamic.executor import GAS, ChainExecutor, decode_revert
 
 from .campaign import _PANIC1
 from .model import BASE_TIME, Failure, World, clock
@@ -53,48 +53,68 @@ class AnvilReplayer:
     def close(self) -> None:
         self.chain.stop()
 
+    def _send(self, sender: str, to: str | None, data: bytes, value: int) -> tuple[str, bool]:
+        """One transaction by raw RPC (Anvil mines it at once): (hash, succeeded)."""
+        if sender.lower() not in self._unlocked:
+            self.chain.rpc("anvil_impersonateAccount", [sender])
+            self._unlocked.add(sender.lower())
+        tx = {"from": sender, "data": "0x" + data.hex(), "value": hex(value), "gas": hex(GAS), "gasPrice": "0x0"}
+        if to:
+            tx["to"] = to
+        h = self.chain.rpc("eth_sendTransaction", [tx])
+        receipt = self.chain.rpc("eth_getTransactionReceipt", [h]) or {}
+        return h, receipt.get("status") == "0x1"
+
+    def _at(self, timestamp: int) -> None:
+        self.chain.rpc("evm_setNextBlockTimestamp", [timestamp])
+
     def _build(self) -> None:
+        self._unlocked: set[str] = set()
         n = 0
         for op in self.world.ops:
             if op.kind == "fund":
-                self.ex.fund(op.to, op.value)
+                self.chain.set_balance(op.to, op.value)
             elif op.kind == "code":
-                self.ex.set_code(op.to, op.data)
+                self.chain.set_code(op.to, op.data)
             else:
                 n += 1
-                self.ex.set_block(n, BASE_TIME + n)
-                if op.kind == "create":
-                    addr, _ = self.ex.deploy(op.sender, op.data, op.value)
-                    if op.to and (addr or "").lower() != op.to.lower():
-                        raise RuntimeError(f"the replay deployed at {addr}, the campaign at {op.to}")
-                else:
-                    self.ex.call(op.sender, op.to, op.data, op.value)
+                self._at(BASE_TIME + n)
+                h, _ = self._send(op.sender, None if op.kind == "create" else op.to, op.data, op.value)
+                if op.kind == "create" and op.to:
+                    made = (self.chain.rpc("eth_getTransactionReceipt", [h]) or {}).get("contractAddress") or ""
+                    if made.lower() != op.to.lower():
+                        raise RuntimeError(f"the replay deployed at {made}, the campaign at {op.to}")
 
     def replay(self, f: Failure) -> Resolved:
         self.chain.revert(self.base)
         self.base = self.chain.snapshot()
-        hashes, last, struct = [], None, []
+        hashes, struct, failed, output, ok = [], [], False, "", True
         for i, (tx, (number, ts)) in enumerate(zip(f.sequence, clock(self.world, f.sequence))):
-            self.ex.set_block(number, ts)
+            self._at(ts)
             if i == len(f.sequence) - 1 and f.check == "assertion-failure":
-                struct = self.ex.trace_call(tx.sender, tx.to, tx.data, tx.value)  # the next block, not mined
-            last = self.ex.call(tx.sender, tx.to, tx.data, tx.value)
-            hashes.append(last.tx_hash)
+                call = {"from": tx.sender, "to": tx.to, "data": "0x" + tx.data.hex(), "value": hex(tx.value),
+                        "gas": hex(GAS), "gasPrice": "0x0"}
+                out = self.chain.rpc("debug_traceCall", [call, "pending", {"disableMemory": True,
+                                                                           "disableStorage": True}]) or {}
+                struct, failed, output = out.get("structLogs") or [], bool(out.get("failed")), out.get("returnValue") or ""
+                self._at(ts)
+            h, ok = self._send(tx.sender, tx.to, tx.data, tx.value)
+            hashes.append(h)
         if f.check == "property-failure":
             p = f.prop or {}
             out = self.ex.static(p["address"], function_signature_to_4byte_selector(p["signature"]))
-            failed = out is None or (p.get("style") == "echidna" and (len(out) < 32 or not any(out[:32])))
-            return Resolved(failed, hashes, contract=f.contract,
-                            detail=f"{p['signature']} {'fails' if failed else 'holds'} on Anvil")
-        if last is None:
+            broken = out is None or (p.get("style") == "echidna" and (len(out) < 32 or not any(out[:32])))
+            return Resolved(broken, hashes, contract=f.contract,
+                            detail=f"{p['signature']} {'fails' if broken else 'holds'} on Anvil")
+        if not f.sequence:
             return Resolved(False, hashes, detail="empty sequence")
-        file, line, contract = self._locate(struct, f.sequence[-1].to, event=f.key[0] == "event")
-        if f.key[0] == "event":
-            reproduced = last.ok and line is not None
-        else:
-            reproduced = (not last.ok) and ("assert" in (last.error or "") or "0x01" in (last.error or "")
-                                            or "invalid" in (last.error or "").lower() or line is not None)
-        return Resolved(reproduced, hashes, file, line, contract, last.error or "")
+        event = f.key[0] == "event"
+        file, line, contract = self._locate(struct, f.sequence[-1].to, event=event)
+        panic = _PANIC1 in output.lower() or (bool(struct) and struct[-1].get("op") == "INVALID")
+        reproduced = (ok and line is not None) if event else (failed and panic)
+        detail = "AssertionFailed emitted" if event else (decode_revert(bytes.fromhex(output.removeprefix("0x")))
+                                                         if output else ("reverted" if failed else "succeeded"))
+        return Resolved(reproduced, hashes, file, line, contract, detail)
 
     def _mapper(self, address: str, unit: str) -> SourceMapper | None:
         key = (address.lower(), unit)

@@ -30,6 +30,7 @@ from .sites import read_sites
 
 __all__ = ["FuzzOptions", "fuzz_file"]
 
+SEARCH_SHARE = 0.85
 NOTHING = ("no assertion (assert, emit AssertionFailed), property function (echidna_*, property_* returning "
            "bool) or invariant_* function: nothing to fuzz")
 
@@ -80,12 +81,14 @@ def _spec_evm(spec: Spec) -> str:
     return (spec.target.evm or "shanghai").upper()
 
 
-def _campaign(spec: Spec, seed: int, opts: FuzzOptions, literals: set[int]) -> tuple[Campaign, Harness]:
+def _campaign(spec: Spec, seed: int, opts: FuzzOptions, literals: tuple[set[int], set[int]]
+              ) -> tuple[Campaign, Harness]:
     from verify.dynamic.executor import RevmExecutor
 
     ex = RevmExecutor(_spec_evm(spec))
     h = instantiate(spec, ex)
-    return Campaign(h, ex, seed=seed, depth=opts.depth, dictionary=Dictionary(literals)), h
+    return Campaign(h, ex, seed=seed, depth=opts.depth, dictionary=Dictionary(*literals[:2]),
+                    relations=literals[2] if len(literals) > 2 else None), h
 
 
 def _retyped(camp: Campaign, seq: list[Tx]) -> list[Tx]:
@@ -237,7 +240,10 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
             entry["notes"].append(f"{entry['file']}: {NOTHING}")
         return entry
     entry["notes"] += problems
-    literals = ast_literals(compiled.raw or {})
+    from .relations import read_relations
+
+    raw = compiled.raw or {}
+    literals = (ast_literals(raw), ast_literals(raw, compared_only=True), read_relations(raw))
     units = {u: (info.get("id"), _read(u)) for u, info in (compiled.raw.get("sources") or {}).items()}
     live, campaigns, findings = _Live(), [], []
     started = time.monotonic()
@@ -250,19 +256,18 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
 
             harness = instantiate(spec, RevmExecutor(_spec_evm(spec)))
         except HarnessError as exc:
-            entry["notes"].append(str(exc))
             entry["crashes"].append({"analyser": "fuzz", "exception": "HarnessError", "message": str(exc),
                                      "where": spec.target.name, "scope": "contract", "outcome": "not fuzzed"})
             continue
         entry["notes"] += harness.notes
         left = None
-        if opts.time_limit:
-            left = max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
+        if opts.time_limit:  # the search gets most of the share; shrinking and the replays the rest
+            left = SEARCH_SHARE * max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
         stats, failures, errors = _run_spec(spec, opts, literals, left, live, on_status, interrupted)
         entry["notes"] += errors
         campaigns.append({"contract": spec.target.name, "style": spec.style, **stats,
                           "properties": spec.properties, "assertions": len(spec.sites)})
-        findings += _findings(p, spec, harness, failures, opts, sites, units)
+        findings += _findings(p, spec, harness, failures, opts, sites, units, entry["notes"])
     if entry["crashes"] and not campaigns:
         entry["status"] = "error"
         entry["error"] = "; ".join(c["message"] for c in entry["crashes"])
@@ -290,7 +295,7 @@ def _display(p: Path) -> str:
 
 
 def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts: FuzzOptions, sites,
-              units) -> list[Finding]:
+              units, notes: list[str]) -> list[Finding]:
     from .export import export_failure
 
     best: dict[tuple, Failure] = {}
@@ -307,7 +312,8 @@ def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts:
             replayer = AnvilReplayer(h.world, spec.target.evm or "shanghai", sites, runtimes, units)
         except Exception as exc:  # noqa: BLE001 - no node: findings stay, unreplayed
             replayer = None
-            h.notes.append(f"Anvil replay unavailable: {exc}")
+            notes.append(f"{spec.target.name}: Anvil replay unavailable ({type(exc).__name__}: {exc}); "
+                         f"failures are reported unreplayed")
     out: dict[tuple, Finding] = {}
     try:
         for f in ordered:

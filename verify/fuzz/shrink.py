@@ -34,7 +34,19 @@ def _reproduces(camp: Campaign, f: Failure, seq: list[Tx]) -> bool:
 
 
 def shrink(camp: Campaign, f: Failure, budget: int = 400) -> Failure:
-    seq = list(f.sequence)
+    """Passes of deletion then simplification, until one changes nothing (a simpler argument
+    often lets earlier transactions go) or the budget of runs is spent."""
+    seq, spent = list(f.sequence), 0
+    for _ in range(4):
+        before = [t.to_json() for t in seq]
+        seq, used = _pass(camp, f, seq, budget - spent)
+        spent += used
+        if spent >= budget or [t.to_json() for t in seq] == before:
+            break
+    return Failure(f.check, f.name, f.contract, f.key, seq, f.reason, f.prop)
+
+
+def _pass(camp: Campaign, f: Failure, seq: list[Tx], budget: int) -> tuple[list[Tx], int]:
     runs = 0
 
     def ok(candidate: list[Tx]) -> bool:
@@ -91,4 +103,4 @@ def shrink(camp: Campaign, f: Failure, budget: int = 400) -> Failure:
                 if ok(cand):
                     seq = cand
                     break
-    return Failure(f.check, f.name, f.contract, f.key, seq, f.reason, f.prop)
+    return seq, runs

@@ -21,7 +21,11 @@ def _bits(t: str, prefix: str) -> int:
 def _uint(rng: random.Random, bits: int, d: Dictionary) -> int:
     top = (1 << bits) - 1
     r = rng.random()
-    if r < 0.45 and d.values:
+    if r < 0.2 and d.compared:
+        return rng.choice(d.compared) & top
+    if r < 0.35 and d.literals:
+        return rng.choice(d.literals) & top
+    if r < 0.5 and d.values:
         return rng.choice(d.values) & top
     if r < 0.65:
         return rng.randrange(0, 256) & top
