@@ -54,20 +54,36 @@ class SpecInvariant(Property):
     # -- only(actor) changes x -----------------------------------------------------------
     def start(self, ctx: RunContext) -> None:
         if isinstance(self.ast, OnlyChanges):
+            store = ctx.__dict__.setdefault("_only_prev", {})
             try:
-                ctx.__dict__.setdefault("_only_prev", {})[self.index] = self._eval(self.ast.target, ctx, {})
+                store[self.index] = self._eval(self.ast.target, ctx, {})
             except _Unavailable:
-                pass
+                store.pop(self.index, None)
+            store[("owner", self.index)] = self._current_owner(ctx)
+
+    def _current_owner(self, ctx: RunContext) -> str | None:
+        """``owner`` is whoever the contract says owns it (ownership can be handed over)."""
+        if self.ast.actor != "owner" or ("owner", 0) not in self.views:
+            return None
+        try:
+            return str(self._view(ctx, "owner", [])).lower()
+        except _Unavailable:
+            return None
 
     def _only_changes(self, ctx: RunContext, step) -> str | None:
         store = ctx.__dict__.setdefault("_only_prev", {})
         prev = store.get(self.index)
         now = self._eval(self.ast.target, ctx, {})
         store[self.index] = now
+        owner_before = store.get(("owner", self.index))
+        store[("owner", self.index)] = self._current_owner(ctx)
         if prev is None or prev == now or step.actor == "warp":
             return None
         allowed = ACTOR_ALIASES[self.ast.actor]
         if step.actor == allowed:
+            return None
+        sender = (ctx.session.roles().get(step.actor) or "").lower()
+        if owner_before and sender == owner_before:
             return None
         return f"invariant {self.index} `{self.text}`: {step.actor} changed it from {prev} to {now}"
 

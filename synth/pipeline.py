@@ -37,6 +37,8 @@ class SynthOptions:
     static: bool = True
     model: Any = None  # a ModelClient: makes the model generator available
     repair_rounds: int = 3  # a contract that fails verification is repaired (0: never)
+    fuzz_examples: int = 200  # `ouro fuzz` sequences on the spec's invariants after verification (0: none)
+    fuzz_seconds: float = 3.0  # and at most this long
 
 
 @dataclass
@@ -130,6 +132,8 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
                           replay=opts.replay, constructor_args={spec.name: args},
                           extra_properties={spec.name: props}, proxies=proxies, parallel_static=True)
     res.entry = verify_file(sol_path, compiler, vopts)
+    if props and opts.fuzz_examples and res.entry.get("status") == "ok":
+        _fuzz_invariants(sol_path, compiler, spec, props, args, proxies, opts, res.entry)
     # functional scenarios, each on a fresh in-process deployment
     engine_build = compiled if compiled.evm_version == "cancun" else _engine_compile(str(sol_path), compiled.version)
     target = next(t for t in apply_proxies(targets_of(engine_build), engine_build, proxies) if t.name == spec.name)
@@ -145,6 +149,25 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
                   and all(s.passed for s in res.scenarios))
     res.seconds = time.perf_counter() - t0
     return res
+
+
+def _fuzz_invariants(sol_path: Path, compiler: Compiler, spec, props, args, proxies, opts: SynthOptions,
+                     entry: dict[str, Any]) -> None:
+    """The spec's invariants again, under `ouro fuzz`'s coverage-guided search: a violation the
+    property engine did not meet joins the findings (the engine's own reports are kept)."""
+    from verify.fuzz import FuzzOptions, fuzz_file
+
+    fz = fuzz_file(sol_path, compiler, FuzzOptions(
+        max_examples=opts.fuzz_examples, time_limit=opts.fuzz_seconds, depth=opts.steps, seed=opts.seed,
+        replay=opts.replay, checks={spec.name: props},
+        constructor_args={spec.name: args}, proxies=proxies, only=spec.name))
+    have = {f["check"] for f in entry["findings"]}
+    for f in fz.get("findings", []):
+        if (f.get("evidence") or {}).get("check") not in have:
+            entry["findings"].append(f)
+    entry.setdefault("notes", []).extend(n for n in fz.get("notes", []) if "nothing to fuzz" not in n)
+    if fz.get("fuzz"):
+        entry["fuzz"] = fz["fuzz"]
 
 
 def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None = None,

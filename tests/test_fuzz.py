@@ -161,3 +161,17 @@ def test_ctrl_c_stops_cleanly_and_writes_what_was_found(tmp_path):
     [r] = doc["results"]
     assert r["fuzz"]["interrupted"] is True and r["findings"], r
     assert "interrupted" in stderr
+
+
+def test_spec_invariants_are_fuzzed_when_synthesis_passes_them():
+    from synth.invariant_checks import compile_invariants
+    from synth.spec import parse_invariant
+
+    src = FIX / "LotteryEscrow.sol"
+    abi = Compiler(install=False).compile_file(src).contract("LotteryEscrow").abi
+    texts = ["pot() == tickets() * 10000000000000000", "round() <= 1000000"]
+    props = compile_invariants([(t, parse_invariant(t)) for t in texts], abi, {})
+    entry = _fuzz(src, max_examples=3000, seed=1, checks={"LotteryEscrow": props}, only="LotteryEscrow")
+    spec = [f for f in entry["findings"] if (f["evidence"] or {}).get("check")]
+    assert [f["evidence"]["check"] for f in spec] == [props[0].ARGUMENT]  # the round bound holds
+    assert spec[0]["confirmed"] is True and texts[0] in spec[0]["message"]

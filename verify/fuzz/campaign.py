@@ -78,10 +78,15 @@ class Campaign:
         for c in h.callables:
             self.dictionary.add_all(push_values(c.code))
         self.active = list(h.properties)
+        self.checks = list(h.spec.checks)
+        self._ctx = CheckContext(self.executor, h.callables[0].address if h.callables else "", h.world.names)
+        for c in self.checks:
+            c.start(self._ctx)
         self.eth_constants = [v for v in self.dictionary.values if 0 < v <= 10**21]
         self.topics = {"0x" + t.hex() for t in h.event_topics} | {t.hex() for t in h.event_topics}
         self.asserting = bool(h.spec.sites) or bool(h.event_topics)
         self.failures: dict[tuple, Failure] = {}
+        self.dropped: list[str] = []
         self.seen: set[tuple] = set()
         self.slot_values: dict[tuple[str, int], set[int]] = {}
         self.corpus: list[list[Tx]] = []
@@ -109,6 +114,8 @@ class Campaign:
         """Run ``seq`` from the deployed world; the index of its first failing transaction, or -1.
         New path signatures put the prefix that reached them into the corpus (``learn``)."""
         self.executor.restore_base()
+        for c in self.checks:  # each sequence starts from the deployed state
+            c.start(self._ctx)
         evm, st = self.evm, self.stats
         number, now = self.start_block, BASE_TIME + self.start_block
         novel_at, failed_at = -1, -1
@@ -151,6 +158,9 @@ class Campaign:
             if self.active:
                 if self._check_properties(seq[: i + 1]):
                     failed_at = i if failed_at < 0 else failed_at
+            if self.checks:
+                if self._judge(tx, seq[: i + 1]):
+                    failed_at = i if failed_at < 0 else failed_at
         if learn and novel_at >= 0:
             entry = seq[: novel_at + 1]
             if len(self.corpus) < CORPUS_LIMIT:
@@ -182,6 +192,23 @@ class Campaign:
         low = min(costs.values(), default=0)
         return {k: v - low for k, v in costs.items()}
 
+    def _judge(self, tx: Tx, prefix: list[Tx]) -> bool:
+        """The Python-side checks (spec invariants) on the state after ``tx``."""
+        failed = False
+        step = CheckStep(self._ctx.role(tx.sender))
+        for c in list(self.checks):
+            try:
+                msg = c.check(self._ctx, step, None)
+            except Exception as exc:  # noqa: BLE001 - a check that cannot judge this state is dropped
+                self.checks.remove(c)
+                self.dropped.append(f"{c.ARGUMENT}: {type(exc).__name__}: {exc}")
+                continue
+            if msg:
+                self.checks.remove(c)
+                self._failed(("check", c.ARGUMENT), "property-failure", list(prefix), msg, check_obj=c)
+                failed = True
+        return failed
+
     def _check_properties(self, prefix: list[Tx], initial: bool = False) -> bool:
         failed = False
         for p in list(self.active):
@@ -199,15 +226,20 @@ class Campaign:
                 failed = True
         return failed
 
-    def _failed(self, key: tuple, check: str, seq: list[Tx], reason: str, prop=None) -> None:
+    def _failed(self, key: tuple, check: str, seq: list[Tx], reason: str, prop=None, check_obj=None) -> None:
         known = self.failures.get(key)
         if known is not None and len(known.sequence) <= len(seq):
             return
-        name = prop.signature if prop else ""
-        contract = prop.contract if prop else (self.harness.world.names.get(seq[-1].to.lower(), "") if seq else "")
-        self.failures[key] = Failure(check, name, contract, key, list(seq), reason,
-                                     {"address": prop.address, "signature": prop.signature, "style": prop.style}
-                                     if prop else None)
+        name = prop.signature if prop else (check_obj.ARGUMENT if check_obj is not None else "")
+        contract = prop.contract if prop else (self.harness.name if check_obj is not None else
+                                               (self.harness.world.names.get(seq[-1].to.lower(), "") if seq else ""))
+        info = None
+        if prop:
+            info = {"address": prop.address, "signature": prop.signature, "style": prop.style}
+        elif check_obj is not None:
+            info = {"address": self._ctx.address, "signature": check_obj.ARGUMENT, "style": "check",
+                    "text": getattr(check_obj, "text", "")}
+        self.failures[key] = Failure(check, name, contract, key, list(seq), reason, info)
         self.stats.failures = len(self.failures)
 
     def _new_storage(self, address: str) -> bool:
@@ -342,6 +374,36 @@ class Campaign:
             if on_tick is not None and now - last >= tick:
                 last = now
                 on_tick()
+
+
+class CheckContext:
+    """What an engine property reads (``ctx.session``: roles, executor, address) over a fuzz world."""
+
+    def __init__(self, executor, address: str, names: dict[str, str]):
+        self.ex, self.address, self.session = executor, address, self
+        self._roles = {n: _checksum(a) for a, n in names.items() if n in ("deployer", "alice", "bob")}
+        if address:
+            self._roles["target"] = address
+
+    def roles(self) -> dict[str, str]:
+        return self._roles
+
+    def role(self, address: str) -> str:
+        for n, a in self._roles.items():
+            if a.lower() == address.lower():
+                return n
+        return address
+
+
+@dataclass
+class CheckStep:
+    actor: str
+
+
+def _checksum(a: str) -> str:
+    from eth_utils import to_checksum_address
+
+    return to_checksum_address(a)
 
 
 def _zero(t: str):

@@ -73,6 +73,8 @@ class Spec:
     properties: list[str]  # signatures
     sites: list[Site]
     assertion_events: bool
+    checks: list[Any] = field(default_factory=list)  # engine Property objects judged in Python (spec invariants)
+    constructor_args: list[Any] | None = None
 
 
 @dataclass
@@ -99,11 +101,18 @@ def _property_problem(fn: AbiFunction, style: str) -> str | None:
     return None
 
 
-def discover(targets: list[Target], sites: SourceSites) -> tuple[list[Spec], list[str]]:
-    """The campaigns a file asks for, and the problems that keep a harness from running."""
+def discover(targets: list[Target], sites: SourceSites, checks: dict[str, list[Any]] | None = None,
+             constructor_args: dict[str, list[Any]] | None = None, only: str | None = None
+             ) -> tuple[list[Spec], list[str]]:
+    """The campaigns a file asks for, and the problems that keep a harness from running.
+    ``checks``: contract -> engine properties to judge after every transaction (synthesis passes
+    the spec's invariants); ``only``: fuzz just that contract."""
     specs, problems = [], []
+    checks, constructor_args = checks or {}, constructor_args or {}
     for t in targets:
         if sites.kinds.get(t.name, "contract") != "contract" or t.name in sites.abstract:
+            continue
+        if only and t.name != only:
             continue
         invariants = [f for f in t.functions if f.name.startswith(INVARIANT_PREFIX)]
         props = [f for f in t.functions if f.name.startswith(PROPERTY_PREFIXES)]
@@ -118,8 +127,9 @@ def discover(targets: list[Target], sites: SourceSites) -> tuple[list[Spec], lis
                 specs.append(Spec("invariant", t, good, own_sites, events))
             continue
         good = [f.signature for f in props if not _property_problem(f, "echidna")]
-        if good or own_sites or events:
-            specs.append(Spec("contract", t, good, own_sites, events))
+        extra = list(checks.get(t.name, []))
+        if good or own_sites or events or extra:
+            specs.append(Spec("contract", t, good, own_sites, events, extra, constructor_args.get(t.name)))
     return specs, problems
 
 
@@ -171,7 +181,7 @@ def instantiate(spec: Spec, executor, actors: Actors | None = None) -> Harness:
     t = spec.target
     names = {actors.deployer.lower(): "deployer", actors.alice.lower(): "alice", actors.bob.lower(): "bob"}
     try:
-        plan = plan_deployment(t, t.env, actors.deployer, [actors.alice, actors.bob], None)
+        plan = plan_deployment(t, t.env, actors.deployer, [actors.alice, actors.bob], spec.constructor_args)
         addr, deps = deploy_plan(rec, t, t.env, plan, actors.deployer)
     except PlanError as exc:
         raise HarnessError(f"{t.name} cannot be deployed: {exc}") from None

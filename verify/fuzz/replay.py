@@ -85,9 +85,11 @@ class AnvilReplayer:
                     if made.lower() != op.to.lower():
                         raise RuntimeError(f"the replay deployed at {made}, the campaign at {op.to}")
 
-    def replay(self, f: Failure) -> Resolved:
+    def replay(self, f: Failure, checks: list | None = None) -> Resolved:
         self.chain.revert(self.base)
         self.base = self.chain.snapshot()
+        if f.prop is not None and f.prop.get("style") == "check":
+            return self._replay_check(f, [c for c in checks or [] if c.ARGUMENT == f.prop["signature"]])
         hashes, struct, failed, output, ok = [], [], False, "", True
         for i, (tx, (number, ts)) in enumerate(zip(f.sequence, clock(self.world, f.sequence))):
             self._at(ts)
@@ -115,6 +117,22 @@ class AnvilReplayer:
         detail = "AssertionFailed emitted" if event else (decode_revert(bytes.fromhex(output.removeprefix("0x")))
                                                          if output else ("reverted" if failed else "succeeded"))
         return Resolved(reproduced, hashes, file, line, contract, detail)
+
+    def _replay_check(self, f: Failure, checks: list) -> Resolved:
+        """A Python-side check (a spec invariant) judged on the node after each transaction."""
+        from .campaign import CheckContext, CheckStep
+
+        ctx = CheckContext(self.ex, f.prop["address"], self.world.names)
+        for c in checks:
+            c.start(ctx)
+        hashes, detail = [], ""
+        for tx, (_, ts) in zip(f.sequence, clock(self.world, f.sequence)):
+            self._at(ts)
+            h, _ = self._send(tx.sender, tx.to, tx.data, tx.value)
+            hashes.append(h)
+            for c in checks:
+                detail = detail or (c.check(ctx, CheckStep(ctx.role(tx.sender)), None) or "")
+        return Resolved(bool(detail), hashes, contract=f.contract, detail=detail or "the check holds on Anvil")
 
     def _mapper(self, address: str, unit: str) -> SourceMapper | None:
         key = (address.lower(), unit)

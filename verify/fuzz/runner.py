@@ -46,6 +46,12 @@ class FuzzOptions:
     replay: bool = True
     export: Path | None = None
     shrink_budget: int = 400
+    # synthesis: contract -> engine properties judged after every transaction (its spec invariants),
+    # contract -> constructor arguments, contract -> proxy deployment, and the one contract to fuzz
+    checks: dict[str, list[Any]] = field(default_factory=dict)
+    constructor_args: dict[str, list[Any]] = field(default_factory=dict)
+    proxies: dict[str, dict[str, str]] = field(default_factory=dict)
+    only: str | None = None
 
 
 @dataclass
@@ -211,7 +217,7 @@ def _run_spec(spec: Spec, opts: FuzzOptions, literals: set[int], seconds: float 
 def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOptions | None = None,
               on_status: Callable[[dict], None] | None = None, interrupted: list[bool] | None = None
               ) -> dict[str, Any]:
-    from verify.dynamic.engine import targets_of
+    from verify.dynamic.engine import apply_proxies, targets_of
 
     opts = opts or FuzzOptions()
     compiler = compiler or Compiler()
@@ -232,7 +238,8 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
         return entry
     entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
     sites = read_sites(compiled.raw or {})
-    specs, problems = discover(targets_of(compiled), sites)
+    targets = apply_proxies(targets_of(compiled), compiled, opts.proxies) if opts.proxies else targets_of(compiled)
+    specs, problems = discover(targets, sites, opts.checks, opts.constructor_args, opts.only)
     if not specs:
         if problems:
             entry.update(status="error", error="; ".join(problems))
@@ -317,10 +324,10 @@ def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts:
     out: dict[tuple, Finding] = {}
     try:
         for f in ordered:
-            resolved = replayer.replay(f) if replayer else None
+            resolved = replayer.replay(f, spec.checks) if replayer else None
             file, line = (resolved.file, resolved.line) if resolved else (None, None)
             if f.check == "property-failure":
-                ident = ("property", f.prop["address"], f.name)
+                ident = ("property", (f.prop or {}).get("address"), f.name)
             elif line is not None:
                 ident = ("assert", file, line)
             else:
@@ -339,8 +346,12 @@ def _finding(path: Path, spec: Spec, h: Harness, f: Failure, resolved, n: int, o
     names = h.world.names
     trace = [t.describe(names) for t in f.sequence]
     after = f"after {len(f.sequence)} transaction(s)" if f.sequence else "in the deployed state"
-    if f.check == "property-failure":
-        what = "invariant" if (f.prop or {}).get("style") == "invariant" else "property"
+    style = (f.prop or {}).get("style")
+    if f.check == "property-failure" and style == "check":
+        message = f"{f.reason} ({after})"
+        lines, contract, function = [], f.contract, None
+    elif f.check == "property-failure":
+        what = "invariant" if style == "invariant" else "property"
         message = f"{what} {f.name} fails {after}: {f.reason}"
         lines = _function_line(path, f.name)
         contract, function = f.contract, f.name.split("(")[0]
@@ -357,7 +368,9 @@ def _finding(path: Path, spec: Spec, h: Harness, f: Failure, resolved, n: int, o
     }
     if resolved is not None:
         evidence["replay"] = resolved.to_json()
-    if opts.export:
+    if style == "check":
+        evidence["check"] = f.name
+    elif opts.export:
         evidence["exports"] = export_failure(opts.export, path, spec, h, f, n, message)
     file_for_id = str(resolved.file) if resolved and resolved.file else str(path)
     return Finding(check=f.check, category="other", severity="high", confidence="high", source="fuzz",

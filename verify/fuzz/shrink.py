@@ -14,13 +14,13 @@ __all__ = ["shrink"]
 def _reproduces(camp: Campaign, f: Failure, seq: list[Tx]) -> bool:
     if not seq and f.check != "property-failure":
         return False
-    saved_failures, saved_active, saved_stats = camp.failures, camp.active, camp.stats.failures
-    camp.failures = {}
-    if f.prop is not None:
+    saved = camp.failures, camp.active, camp.checks, camp.stats.failures
+    camp.failures, camp.active, camp.checks = {}, [], []
+    if f.prop is not None and f.prop.get("style") == "check":
+        camp.checks = [c for c in camp.harness.spec.checks if c.ARGUMENT == f.prop["signature"]]
+    elif f.prop is not None:
         camp.active = [p for p in camp.harness.properties if p.signature == f.prop["signature"]
                        and p.address == f.prop["address"]]
-    else:
-        camp.active = []
     try:
         if not seq:
             camp.executor.restore_base()
@@ -30,7 +30,7 @@ def _reproduces(camp: Campaign, f: Failure, seq: list[Tx]) -> bool:
         got = camp.failures.get(f.key)
         return got is not None and len(got.sequence) == len(seq)
     finally:
-        camp.failures, camp.active, camp.stats.failures = saved_failures, saved_active, saved_stats
+        camp.failures, camp.active, camp.checks, camp.stats.failures = saved
 
 
 def shrink(camp: Campaign, f: Failure, budget: int = 400) -> Failure:
