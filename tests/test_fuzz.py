@@ -76,6 +76,9 @@ def test_foundry_invariant_contract(tmp_path):
     forge = forge_test(tmp_path / "exp" / "foundry")
     out = forge.stdout + forge.stderr
     assert forge.returncode != 0 and "pool owes more than it holds" in out, out[-3000:]
+    brownie = brownie_test(tmp_path / "exp" / "brownie")
+    out = brownie.stdout + brownie.stderr
+    assert brownie.returncode != 0 and "1 failed" in out and "invariant_solvent" in out, out[-3000:]
 
 
 def _maze_generator():

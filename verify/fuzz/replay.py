@@ -62,8 +62,19 @@ class AnvilReplayer:
         if to:
             tx["to"] = to
         h = self.chain.rpc("eth_sendTransaction", [tx])
-        receipt = self.chain.rpc("eth_getTransactionReceipt", [h]) or {}
+        receipt = self._receipt(h)
         return h, receipt.get("status") == "0x1"
+
+    def _receipt(self, h: str) -> dict:
+        """The receipt; Anvil mines at once, but a loaded machine may answer before it is stored."""
+        import time
+
+        for i in range(200):
+            receipt = self.chain.rpc("eth_getTransactionReceipt", [h])
+            if receipt:
+                return receipt
+            time.sleep(0.005 * min(i + 1, 10))
+        raise RuntimeError(f"transaction {h} was not mined")
 
     def _at(self, timestamp: int) -> None:
         self.chain.rpc("evm_setNextBlockTimestamp", [timestamp])
@@ -81,7 +92,7 @@ class AnvilReplayer:
                 self._at(BASE_TIME + n)
                 h, _ = self._send(op.sender, None if op.kind == "create" else op.to, op.data, op.value)
                 if op.kind == "create" and op.to:
-                    made = (self.chain.rpc("eth_getTransactionReceipt", [h]) or {}).get("contractAddress") or ""
+                    made = self._receipt(h).get("contractAddress") or ""
                     if made.lower() != op.to.lower():
                         raise RuntimeError(f"the replay deployed at {made}, the campaign at {op.to}")
 
