@@ -2,14 +2,18 @@
 
     .venv/bin/python benchmarks/property_engine.py [--examples 300] [--depth 50]
 
-Both sides run random call sequences against benchmarks/contracts/BenchToken.sol in the same
-run. forge's figure is its own "calls" count over its own reported test time (compilation
-excluded). ouro's figures: transactions (sequence steps, what forge calls "calls") and all EVM
-message calls (transactions plus the view calls that observe state for the properties), over
-the wall time of the hypothesis search, shrinking included.
+Every engine runs random call sequences against benchmarks/contracts/BenchToken.sol in the same
+run, one function each (``ouro_verify``, ``forge``, ``hypothesis_ceiling``) returning its counts
+and seconds, printed as one line each by ``main``. forge's figure is its own "calls" count over its
+own reported test time (compilation excluded). ouro's figures are those of the verify property
+search (``random_search.run_search``: every applicable property judging every step, shrinking
+included), over its wall time: transactions (sequence steps, what forge calls "calls"), the EVM
+message calls sent (transactions, batch observations, differential replays), and the view calls
+those observations answered (one batch call answers all of a step's views).
 
-A third line is the ceiling: a hypothesis RuleBasedStateMachine whose only rule draws one value
-and does nothing else. No engine that runs one transaction per hypothesis step can beat it.
+The last line is the ceiling of the design the search replaced: a hypothesis
+RuleBasedStateMachine whose only rule draws one value and does nothing else. No engine that runs
+one transaction per hypothesis step can beat it.
 """
 
 from __future__ import annotations
@@ -30,31 +34,35 @@ from chains.anvil import foundry_executable  # noqa: E402
 from verify.checks import properties  # noqa: E402
 from verify.compile import Compiler, SolcJs  # noqa: E402
 from verify.dynamic.engine import _Search, DynamicOptions, targets_of  # noqa: E402
-from verify.dynamic.machine import build_machine, run_machine  # noqa: E402
+from verify.dynamic.random_search import run_search  # noqa: E402
 
 TOKEN = ROOT / "benchmarks" / "contracts" / "BenchToken.sol"
 
 
-def ouro(examples: int, depth: int) -> dict:
+def ouro_verify(examples: int, depth: int) -> dict:
+    """The verify property search on the token: ``examples`` sequences of ``depth`` transactions."""
     compiled = Compiler(install=False, evm_version="shanghai").compile_file(TOKEN)
     target = targets_of(compiled)[0]
     props = [cls() for cls in properties() if cls().applies(target)]
     search = _Search(target, DynamicOptions())
     search.start()
-    steps = {"n": 0}
-    machine = build_machine(target, search.session, props, search.fresh)
-    original = machine._run
+    executed = {"n": 0}
+    session = search._base
+    original = session.execute
 
-    def counting_run(self, step):
-        steps["n"] += 1
-        return original(self, step)
+    def counting_execute(step):
+        executed["n"] += 1
+        return original(step)
 
-    machine._run = counting_run
+    session.execute = counting_execute
+    calls0 = search.total_calls()
+    views0 = search.total_views()
     t0 = time.perf_counter()
-    violation = run_machine(machine, max_examples=examples, steps=depth, seed=1)
+    found = run_search(search, props, max_examples=examples, steps=depth, seed=1, recorder=search.recorder)
     seconds = time.perf_counter() - t0
-    return {"transactions": steps["n"], "evm_calls": search.total_calls(), "seconds": seconds,
-            "violation": violation and str(violation)}
+    return {"transactions": executed["n"], "evm_calls": search.total_calls() - calls0,
+            "views": search.total_views() - views0, "seconds": seconds,
+            "violation": "; ".join(str(v) for v in found)}
 
 
 def hypothesis_ceiling(examples: int, depth: int) -> dict:
@@ -103,24 +111,28 @@ def forge(runs: int, depth: int) -> dict:
     return {"calls": calls, "seconds": seconds, "wall": wall}
 
 
+def _row(name: str, count: int, seconds: float) -> str:
+    return f"{name:<34}{count:>10}{seconds:>10.2f}{count / seconds:>13,.0f}"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=300, help="ouro sequences (forge: runs)")
     ap.add_argument("--depth", type=int, default=50, help="calls per sequence")
     a = ap.parse_args()
-    o = ouro(a.examples, a.depth)
+    o = ouro_verify(a.examples, a.depth)
     f = forge(a.examples, a.depth)
     h = hypothesis_ceiling(a.examples, a.depth)
     o_tx, o_calls, f_calls = o["transactions"] / o["seconds"], o["evm_calls"] / o["seconds"], f["calls"] / f["seconds"]
     print(f"{'engine':<34}{'count':>10}{'seconds':>10}{'per second':>13}")
-    print(f"{'ouro transactions':<34}{o['transactions']:>10}{o['seconds']:>10.2f}{o_tx:>13,.0f}")
-    print(f"{'ouro EVM message calls':<34}{o['evm_calls']:>10}{o['seconds']:>10.2f}{o_calls:>13,.0f}")
-    print(f"{'forge invariant calls':<34}{f['calls']:>10}{f['seconds']:>10.2f}{f_calls:>13,.0f}")
-    print(f"{'hypothesis empty-rule steps':<34}{h['steps']:>10}{h['seconds']:>10.2f}"
-          f"{h['steps'] / h['seconds']:>13,.0f}")
-    print(f"ratio ouro/forge: transactions {o_tx / f_calls:.2f}, EVM message calls {o_calls / f_calls:.2f}")
+    print(_row("ouro verify transactions", o["transactions"], o["seconds"]))
+    print(_row("ouro verify EVM message calls", o["evm_calls"], o["seconds"]))
+    print(_row("ouro verify views in observations", o["views"], o["seconds"]))
+    print(_row("forge invariant calls", f["calls"], f["seconds"]))
+    print(_row("hypothesis empty-rule steps", h["steps"], h["seconds"]))
+    print(f"ratio ouro verify/forge: transactions {o_tx / f_calls:.2f}, EVM message calls {o_calls / f_calls:.2f}")
     if o["violation"]:
-        print(f"(ouro found: {o['violation']})")
+        print(f"(ouro verify found: {o['violation']})")
 
 
 if __name__ == "__main__":

@@ -132,9 +132,9 @@ def typed(v: Any, t: str) -> Any:
         inner = t[: t.rindex("[")]
         return [typed(x, inner) for x in v]
     if t.startswith("(") and t.endswith(")"):
-        from .strategies import _split_tuple
+        from .target import split_tuple
 
-        return [typed(x, it) for x, it in zip(v, _split_tuple(t[1:-1]))]
+        return [typed(x, it) for x, it in zip(v, split_tuple(t[1:-1]))]
     if t.startswith(("uint", "int")):
         return int(v)
     if t.startswith("bytes") and isinstance(v, str):
@@ -209,9 +209,9 @@ def _value(t: str, name: str, ctx: _Ctx, index: int = 0, components: list[dict] 
         return [_value(inner, name, ctx, i, inner_components) for i in range(n)]
     if t.startswith("(") and t.endswith(")"):
         comps = components or []
-        from .strategies import _split_tuple
+        from .target import split_tuple
 
-        parts = _split_tuple(t[1:-1])
+        parts = split_tuple(t[1:-1])
         return [_value(p, (comps[i].get("name") if i < len(comps) else "") or f"field{i}", ctx, 0,
                        comps[i].get("components") if i < len(comps) else None) for i, p in enumerate(parts)]
     if t == "address":

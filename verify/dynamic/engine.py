@@ -1,9 +1,9 @@
 """Run every applicable property on every deployable contract of a compiled file.
 
-Search runs in-process (revm) or on a chain (``chain="anvil"|"ganache"``); each violation is
-shrunk by hypothesis, then replayed on a fresh Anvil as evidence (transaction hashes, balances
-before and after). Properties found violated are dropped and the search goes on, so one run
-can report several distinct flaws.
+Search runs in-process (revm) or on a chain (``chain="anvil"|"ganache"``): directed seeds, then
+random sequences (``random_search.py``). Each violation is shrunk (``shrink.py``), then replayed
+on a fresh Anvil as evidence (transaction hashes, balances before and after). Properties found
+violated are dropped and the search goes on, so one run can report several distinct flaws.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from verify.findings import Finding
 from verify.properties.base import Property, RunContext
 
 from .executor import ChainExecutor, RevmExecutor
-from .machine import build_machine, run_machine
 from .probe import CoverageProbe, SharedChain
+from .random_search import run_search
 from .recorder import Recorder
 from .seeds import run_seeds
 from .session import BASE_TIME, DeployFailed, Session, Step, _jsonable
@@ -158,14 +158,27 @@ class _Search:
         self._base: Session | None = None
         self._chain_snap = None
         self._fresh_execs: list[RevmExecutor] = []
+        self._spare: Session | None = None
         self.recorder = Recorder()
         self.units: set[str] = set()  # credit getters proven to count wei
 
     def fresh(self) -> Session:
-        """A new in-process deployment of the same plan, for differential replays."""
-        ex = RevmExecutor(self.target.evm.upper())
-        self._fresh_execs.append(ex)
-        return Session(self.target, ex, plan=self.plan)
+        """The same plan freshly deployed in-process, for differential replays. One spare
+        deployment serves every replay: restored to its snapshot right after deployment, it is in
+        the state a new deployment would be in (the previous replay's session is not used again)."""
+        if self._spare is None:
+            ex = RevmExecutor(self.target.evm.upper())
+            self._fresh_execs.append(ex)
+            self._spare = Session(self.target, ex, plan=self.plan)
+            ex.save_base()
+            self._spare_clock = (self._spare.block, self._spare.time)
+            return self._spare
+        s = self._spare
+        s.ex.restore_base()
+        s.block, s.time = self._spare_clock
+        s.ex.set_block(s.block, s.time)
+        s.reset_observation()
+        return s
 
     def start(self) -> Session:
         if self.chain is None:
@@ -194,6 +207,10 @@ class _Search:
 
     def total_calls(self) -> int:
         return (self._base.ex.calls if self._base else 0) + sum(e.calls for e in self._fresh_execs)
+
+    def total_views(self) -> int:
+        """View calls answered inside batch observations (each batch counts once in total_calls)."""
+        return (self._base.ex.batched_views if self._base else 0) + sum(e.batched_views for e in self._fresh_execs)
 
 
 def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
@@ -263,13 +280,10 @@ def _search_target(target: Target, opts: DynamicOptions, chain, source: str, com
         for v in run_seeds(search, active, search.recorder, search.units):
             active = [p for p in active if p is not v.prop]
             found.append(_finding(target, v, source, compiled, opts, search))
-    while active and target.mutating:
-        machine = build_machine(target, search.session, active, search.fresh, search.recorder, search.units)
-        v = run_machine(machine, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed)
-        if v is None:
-            break
-        active = [p for p in active if p is not v.prop]
-        found.append(_finding(target, v, source, compiled, opts, search))
+    if active and target.mutating:
+        for v in run_search(search, active, max_examples=opts.max_examples, steps=opts.steps, seed=opts.seed,
+                            recorder=search.recorder, units=search.units):
+            found.append(_finding(target, v, source, compiled, opts, search))
     report.findings.extend(found)
     report.ran[target.name] = [p.ARGUMENT for p in props]
     report.calls += search.total_calls()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from eth_abi import decode
 from eth_utils import keccak
@@ -20,11 +21,26 @@ GAS = 30_000_000
 _REVERT_RE = re.compile(r"output: 0x([0-9a-fA-F]*)")
 
 
+def _plain_string(body: bytes) -> str | None:
+    """An ABI-encoded lone string as solc writes it (offset 32, zero padding, UTF-8), or None."""
+    if len(body) < 64 or int.from_bytes(body[:32], "big") != 32:
+        return None
+    n = int.from_bytes(body[32:64], "big")
+    if len(body) != 64 + (n + 31) // 32 * 32 or any(body[64 + n:]):
+        return None
+    try:
+        return body[64:64 + n].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_revert(output: bytes) -> str:
     """Human text for revert data: Error(string), Panic(uint256), custom error selector, or empty."""
     if not output:
         return "reverted without reason"
     sel, body = output[:4].hex(), output[4:]
+    if sel == "08c379a0" and (text := _plain_string(body)) is not None:
+        return f"reverted: {text}"  # what the ABI decoder below reads, without its machinery
     try:
         if sel == "08c379a0":
             return f"reverted: {decode(['string'], body)[0]}"
@@ -50,7 +66,9 @@ class CallResult:
 
 class Executor(ABC):
     name: str
-    calls: int = 0
+    calls: int = 0  # message calls sent (transactions, deployments, static calls)
+    batch_views: bool = False  # holds the batch observer (observer.py): one call answers many views
+    batched_views: int = 0  # views answered inside batch observations
 
     @abstractmethod
     def fund(self, address: str, wei: int) -> None: ...
@@ -82,10 +100,18 @@ class Executor(ABC):
         """Place runtime code at an address (a contract the code under test hard-codes)."""
 
 
+@lru_cache(maxsize=4096)
+def _beacon(number: int) -> tuple[bytes, int]:
+    """Each block its own randomness beacon (prevrandao), as on a real chain: a hash of its number."""
+    rand = keccak(number.to_bytes(32, "big"))
+    return rand, int.from_bytes(rand, "big")
+
+
 class RevmExecutor(Executor):
     """pyrevm, in this process: ~100k message calls per second."""
 
     name = "revm"
+    batch_views = True
 
     def __init__(self, spec: str = "SHANGHAI"):
         from pyrevm import EVM, CfgEnv, Env
@@ -93,6 +119,7 @@ class RevmExecutor(Executor):
         # no EIP-170 code-size limit: unoptimized builds of large contracts exceed it (anvil_args)
         self.evm = EVM(env=Env(cfg=CfgEnv(limit_contract_code_size=2**32)), spec_id=spec)
         self.calls = 0
+        self.batched_views = 0
         self._checkpoint = None
 
     def fund(self, address, wei):
@@ -147,10 +174,9 @@ class RevmExecutor(Executor):
     def set_block(self, number, timestamp):
         from pyrevm import BlockEnv
 
-        # each block its own randomness beacon (prevrandao), as on a real chain
-        rand = keccak(number.to_bytes(32, "big"))
+        rand, difficulty = _beacon(number)
         self.evm.set_block_env(BlockEnv(number=number, timestamp=timestamp, gas_limit=GAS * 2, basefee=0,
-                                        prevrandao=rand, difficulty=int.from_bytes(rand, "big")))
+                                        prevrandao=rand, difficulty=difficulty))
 
     # journal checkpoints: the state right after deployment, restored before every example
     def save_base(self) -> None:

@@ -101,9 +101,9 @@ class Hints:
         if t.startswith("bytes"):
             return b"\x00" * int(t[5:])
         if t.startswith("("):
-            from .strategies import _split_tuple
+            from .target import split_tuple
 
-            return [self._value(x, name, me, amount, variant) for x in _split_tuple(t[1:-1])]
+            return [self._value(x, name, me, amount, variant) for x in split_tuple(t[1:-1])]
         return 0
 
     def honest_deposit(self) -> list[Step]:
@@ -138,10 +138,7 @@ def ints_in(v) -> list[int]:
 
 def run_seeds(search, properties, recorder, units) -> list:
     """Run every active property's seeds; return the (shrunk) violations, one per property."""
-    from verify.properties._value import learn_units
-    from verify.properties.base import RunContext
-
-    from .machine import PropertyViolation
+    from .sequence import PropertyViolation, run_sequence
 
     base = search._base
     hints = Hints.of(search.target, base)
@@ -157,24 +154,7 @@ def run_seeds(search, properties, recorder, units) -> list:
     active = list(properties)
 
     def run(seq: list[Step], props, record: bool):
-        session = search.session()
-        ctx = RunContext(session, session.observe(), fresh_session=search.fresh, units=units)
-        for p in props:
-            p.start(ctx)
-        for step in seq:
-            try:
-                outcome = session.execute(step)
-            except (KeyError, ValueError, TypeError, OverflowError):
-                return None  # a seed that does not fit this ABI
-            ctx.steps.append((step, outcome))
-            learn_units(units, step, outcome, session.roles())
-            if record:
-                recorder.record(ctx, step, outcome, props)
-            # every property judges the step (a violation of one never hides the others' verdicts)
-            hits = [(p, m) for p in props if (m := p.check(ctx, step, outcome))]
-            if hits:
-                return [PropertyViolation(p, m, [s for s, _ in ctx.steps], [o for _, o in ctx.steps]) for p, m in hits]
-        return None
+        return run_sequence(search, seq, props, units, recorder if record else None)
 
     for seq in seeds:
         if not active:

@@ -16,6 +16,7 @@ from chains.defaults import DEFAULT_MNEMONIC
 from .abi_fast import encode as fast_encode
 from .deploy_plan import DeployPlan, PlanError, deploy_plan, plan_deployment, resolve
 from .executor import CallResult, Executor, decode_revert
+from .observer import BALANCE, CALL, CODE_SIZE, OBSERVER, Queries, observer_code
 from .target import Target
 
 __all__ = ["Actors", "Observation", "Session", "Step", "StepOutcome", "attacker_artifact"]
@@ -171,9 +172,9 @@ def _value_from_json(v: Any, t: str) -> Any:
         inner = t[: t.rindex("[")]
         return [_value_from_json(x, inner) for x in v]
     if t.startswith("(") and t.endswith(")"):
-        from .strategies import _split_tuple
+        from .target import split_tuple
 
-        return [_value_from_json(x, it) for x, it in zip(v, _split_tuple(t[1:-1]))]
+        return [_value_from_json(x, it) for x, it in zip(v, split_tuple(t[1:-1]))]
     if t.startswith(("uint", "int")):
         return int(v)
     if t.startswith("bytes"):
@@ -249,6 +250,8 @@ class Session:
         self._attack_selector = function_signature_to_4byte_selector(ATTACK_SIG)
         self._profit_selector = function_signature_to_4byte_selector(PROFIT_SIG)
         self._counter_sel = {n: function_signature_to_4byte_selector(f"{n}()") for n in ("reentered", "reentryFailures")}
+        if getattr(executor, "batch_views", False):
+            executor.set_code(OBSERVER, observer_code())
         self._prepare_observation()
         self._last: Observation | None = None
 
@@ -258,7 +261,7 @@ class Session:
 
     def _prepare_observation(self) -> None:
         self._roles = {**self.actors.roles(), "target": self.address}
-        t = self.target
+        t, addr = self.target, self.address
         self._credit_calls = [
             (g.name, [(r, g.selector + encode(["address"], [self._roles[r]])) for r in HONEST + TEAM + ("target",)])
             for g in t.credit_getters
@@ -274,36 +277,48 @@ class Session:
             entry = self._struct_calls.setdefault(g.name, (g, [(r, g.selector + encode(["address"], [self._roles[r]]))
                                                              for r in HONEST + TEAM + ("target",)], []))
             entry[2].append((i, label, credit))
+        # every question of an observation, in the order observe() reads the answers
+        q = [(BALANCE, a, b"") for a in self._roles.values()] + [(CODE_SIZE, addr, b"")]
+        q += [(CALL, addr, data) for _, calls in self._credit_calls for _, data in calls]
+        q += [(CALL, addr, data) for _, data in self._owner_calls]
+        q += [(CALL, addr, data) for _, data in self._scalar_calls]
+        q += [(CALL, addr, data) for _, calls in self._account_calls for _, data in calls]
+        q += [(CALL, addr, data) for _, calls, _ in self._struct_calls.values() for _, data in calls]
+        counters = [(CALL, self.actors.attacker_contract, self._counter_sel[n]) for n in ("reentered", "reentryFailures")]
+        self._queries = (Queries(q), Queries(q + counters))
+        self._batched = bool(getattr(self.ex, "batch_views", False))
 
     def observe(self, with_counters: bool = False) -> Observation:
-        ex, addr = self.ex, self.address
-        eth = {r: ex.balance(a) for r, a in self._roles.items()}
+        queries = self._queries[with_counters]
+        answers = iter(queries.ask_batch(self.ex) if self._batched else queries.ask_each(self.ex))
+        eth = {r: next(answers) for r in self._roles}
+        code_size = next(answers)
         credits: dict[str, dict[str, int]] = {}
         for name, calls in self._credit_calls:
             per: dict[str, int] = {}
-            for r, data in calls:
-                out = ex.static(addr, data)
+            for r, _ in calls:
+                out = next(answers)
                 if out and len(out) >= 32:
                     per[r] = int.from_bytes(out[:32], "big")
             credits[name] = per
         owners = {}
-        for name, data in self._owner_calls:
-            out = ex.static(addr, data)
+        for name, _ in self._owner_calls:
+            out = next(answers)
             if out and len(out) >= 32:
                 owners[name] = "0x" + out[12:32].hex()
         scalars = {}
-        for name, data in self._scalar_calls:
-            out = ex.static(addr, data)
+        for name, _ in self._scalar_calls:
+            out = next(answers)
             if out and len(out) >= 32:
                 scalars[name] = int.from_bytes(out[:32], "big")
         for name, calls in self._account_calls:
-            for r, data in calls:
-                out = ex.static(addr, data)
+            for r, _ in calls:
+                out = next(answers)
                 if out and len(out) >= 32:
                     scalars[f"{name}({r})"] = int.from_bytes(out[:32], "big")
         for g, calls, fields in self._struct_calls.values():
-            for r, data in calls:
-                out = ex.static(addr, data)
+            for r, _ in calls:
+                out = next(answers)
                 if not out:
                     continue
                 for i, label, credit in fields:
@@ -314,10 +329,10 @@ class Session:
                         credits.setdefault(label, {})[r] = v
                     elif r != "target":
                         scalars[f"{label}({r})"] = v
-        obs = Observation(eth, credits, owners, scalars, len(ex.code(addr)), ex.storage_at(addr, EIP1967_IMPL))
+        obs = Observation(eth, credits, owners, scalars, code_size, self.ex.storage_at(self.address, EIP1967_IMPL))
         if with_counters:
-            for attr, name in (("reentered", "reentered"), ("reentry_failures", "reentryFailures")):
-                out = ex.static(self.actors.attacker_contract, self._counter_sel[name])
+            for attr in ("reentered", "reentry_failures"):
+                out = next(answers)
                 setattr(obs, attr, int.from_bytes(out[:32], "big") if out else 0)
         return obs
 
@@ -412,7 +427,7 @@ class Session:
         if step.actor == "attacker_contract":
             ok, err, output = res.ok, res.error, b""
             if res.ok and res.output:
-                inner_ok, inner_ret = decode(["bool", "bytes"], res.output)
+                inner_ok, inner_ret = _bool_and_bytes(res.output) or decode(["bool", "bytes"], res.output)
                 ok = bool(inner_ok)
                 output = bytes(inner_ret)
                 if not ok:
@@ -445,6 +460,16 @@ class Session:
 
     def replay(self, steps: list[Step]) -> list[StepOutcome]:
         return [self.execute(s) for s in steps]
+
+
+def _bool_and_bytes(out: bytes) -> tuple[bool, bytes] | None:
+    """``(bool ok, bytes ret)`` as the attacker contract returns it (solc's exact encoding), or None."""
+    if len(out) < 96 or any(out[:31]) or out[31] > 1 or int.from_bytes(out[32:64], "big") != 64:
+        return None
+    n = int.from_bytes(out[64:96], "big")
+    if len(out) != 96 + (n + 31) // 32 * 32 or any(out[96 + n:]):
+        return None
+    return bool(out[31]), out[96:96 + n]
 
 
 class DeployFailed(RuntimeError):

@@ -12,11 +12,12 @@ from functools import lru_cache
 
 from hypothesis import strategies as st
 
+from .draws import ETH_VALUES, KNOWN_SLOTS
+from .target import split_tuple as _split_tuple
+
 __all__ = ["ETH_VALUES", "draw_eth", "draw_value"]
 
-ETH_VALUES = [0, 1, 10**15, 10**17, 10**18, 2 * 10**18, 5 * 10**18]
 _ARRAY = re.compile(r"^(.*)\[(\d*)\]$")
-KNOWN_SLOTS = 24
 _USE_KNOWN = st.sampled_from([False, False, True])  # one draw in three reuses a value seen before
 _KNOWN_INDEX = st.integers(0, KNOWN_SLOTS - 1)
 
@@ -76,18 +77,3 @@ def draw_eth(data, known: list[int]) -> int:
         amounts.append(max(amounts) * 2 + 1)
         return amounts[data.draw(_KNOWN_INDEX, label="value index") % len(amounts)]
     return data.draw(_ETH, label="value")
-
-
-def _split_tuple(body: str) -> list[str]:
-    parts, depth, cur = [], 0, ""
-    for ch in body:
-        if ch == "," and depth == 0:
-            parts.append(cur)
-            cur = ""
-            continue
-        depth += ch == "("
-        depth -= ch == ")"
-        cur += ch
-    if cur:
-        parts.append(cur)
-    return parts

@@ -13,7 +13,7 @@ from eth_abi import encode
 from .abi_fast import encode as fast_encode
 from eth_utils import function_signature_to_4byte_selector
 
-__all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError"]
+__all__ = ["AbiFunction", "Target", "abi_type", "ConstructorArgsError", "split_tuple"]
 
 OWNER_LIKE = re.compile(r"^(owner|admin|governor|governance|authority|controller|minter|operator|manager|"
                         r"guardian|implementation|beneficiary|pendingOwner|getOwner|dev|treasury|keeper|custodian|creator|"
@@ -31,6 +31,22 @@ def abi_type(param: dict[str, Any]) -> str:
     return t
 
 
+def split_tuple(body: str) -> list[str]:
+    """The component types of a tuple type's body: ``uint256,(address,bool)[]`` -> two parts."""
+    parts, depth, cur = [], 0, ""
+    for ch in body:
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+            continue
+        depth += ch == "("
+        depth -= ch == ")"
+        cur += ch
+    if cur:
+        parts.append(cur)
+    return parts
+
+
 @dataclass(frozen=True, eq=False)
 class AbiFunction:
     name: str
@@ -38,21 +54,22 @@ class AbiFunction:
     outputs: tuple[dict, ...]
     mutability: str  # pure | view | nonpayable | payable
 
-    @property
+    # computed once: the search reads them for every drawn transaction (never mutate the list)
+    @cached_property
     def types(self) -> list[str]:
         return [abi_type(p) for p in self.inputs]
 
-    @property
+    @cached_property
     def signature(self) -> str:
         if self.name == RECEIVE:
             return RECEIVE
         return f"{self.name}({','.join(self.types)})"
 
-    @property
+    @cached_property
     def selector(self) -> bytes:
         return function_signature_to_4byte_selector(self.signature)
 
-    @cached_property
+    @property
     def _selector(self) -> bytes:
         return self.selector
 
@@ -130,10 +147,16 @@ class Target:
         return bool(c and (c.get("stateMutability") == "payable" or c.get("payable")))
 
     def function(self, signature: str) -> AbiFunction:
-        for f in self.functions:
-            if f.signature == signature:
-                return f
-        raise KeyError(signature)
+        index = self.__dict__.get("_by_signature")
+        if index is None or index[0] is not self.functions or index[1] != len(self.functions):
+            by = {}
+            for f in reversed(self.functions):  # the first of equal signatures wins, as a scan finds it
+                by[f.signature] = f
+            index = self.__dict__["_by_signature"] = (self.functions, len(self.functions), by)
+        try:
+            return index[2][signature]
+        except KeyError:
+            raise KeyError(signature) from None
 
     # -- what can be observed ----------------------------------------------------------
     def _views(self, inputs: list[str], output: str) -> list[AbiFunction]:
