@@ -35,6 +35,7 @@ DELAYS = (0, 0, 0, 0, 0, 0, 0, 0, 1, 60, 3600, 86400, 7 * 86400, 31 * 86400)
 VALUES = (0, 1, 10**15, 10**17, 10**18, 10 * 10**18)
 CORPUS_LIMIT = 20_000
 STORAGE_SLOTS, SLOT_VALUES = 8, 256
+MAX_SWEEPS = 400
 
 
 @dataclass
@@ -87,6 +88,8 @@ class Campaign:
         self.asserting = bool(h.spec.sites) or bool(h.event_topics)
         self.failures: dict[tuple, Failure] = {}
         self.dropped: list[str] = []
+        self.pending: list[list[Tx]] = []  # entries that reached a new storage state, to sweep
+        self.sweeps_left = MAX_SWEEPS
         self.seen: set[tuple] = set()
         self.slot_values: dict[tuple[str, int], set[int]] = {}
         self.corpus: list[list[Tx]] = []
@@ -110,66 +113,126 @@ class Campaign:
                 self._blocks[(number, timestamp)] = env
         self.evm.set_block_env(env)
 
-    def run(self, seq: list[Tx], learn: bool = True) -> int:
-        """Run ``seq`` from the deployed world; the index of its first failing transaction, or -1.
-        New path signatures put the prefix that reached them into the corpus (``learn``)."""
+    def _start(self) -> list[int]:
         self.executor.restore_base()
         for c in self.checks:  # each sequence starts from the deployed state
             c.start(self._ctx)
-        evm, st = self.evm, self.stats
-        number, now = self.start_block, BASE_TIME + self.start_block
-        novel_at, failed_at = -1, -1
+        return [self.start_block, BASE_TIME + self.start_block]
+
+    def run(self, seq: list[Tx], learn: bool = True) -> int:
+        """Run ``seq`` from the deployed world; the index of its first failing transaction, or -1.
+        New path signatures put the prefix that reached them into the corpus (``learn``); a
+        prefix that reached a new storage state is also queued for a sweep."""
+        clock = self._start()
+        novel_at, state_at, failed_at = -1, -1, -1
         for i, tx in enumerate(seq):
-            number += 1
-            now += BLOCK_SECONDS + tx.delay
-            self._set_block(number, now)
-            data = tx.data
-            try:
-                evm.message_call(tx.sender, tx.to, data, value=tx.value, gas=GAS)
-                ok, err = True, ""
-            except RuntimeError as exc:
-                ok, err = False, str(exc)
-            res = evm.result
-            gas = (res.gas_used if res is not None else 0) - 21000 - 16 * len(data) + 12 * data.count(0)
-            st.transactions += 1
-            st.calls += 1
-            sig = (tx.to, data[:4], ok, gas)
-            if sig not in self.seen:
-                self.seen.add(sig)
+            novel, state, failed = self._step(tx, seq, i, clock)
+            if novel or state:
                 novel_at = i
-            elif ok and self._new_storage(tx.to):
-                novel_at = i
-            if self.asserting:
-                key = None
-                if not ok and (_PANIC1 in err or "InvalidFEOpcode" in err or "InvalidOpcode" in err):
-                    # the same assert reached through another function costs that function's
-                    # dispatch more or less: the key is the gas beyond it
-                    key = ("assert", tx.to, gas - self.dispatch.get((tx.to, data[:4]), 0))
-                elif self.topics and res is not None:
-                    for log in res.logs:
-                        topics = log.topics
-                        if topics and topics[0] in self.topics:
-                            key = ("event", log.address.lower(), bytes(log.data[1]))
-                            break
-                if key is not None:
-                    self._failed(key, "assertion-failure", seq[: i + 1], decode_reason(err) if err else
-                                 "AssertionFailed emitted")
-                    failed_at = i if failed_at < 0 else failed_at
-            if self.active:
-                if self._check_properties(seq[: i + 1]):
-                    failed_at = i if failed_at < 0 else failed_at
-            if self.checks:
-                if self._judge(tx, seq[: i + 1]):
-                    failed_at = i if failed_at < 0 else failed_at
+            if state:
+                state_at = i
+            if failed and failed_at < 0:
+                failed_at = i
         if learn and novel_at >= 0:
             entry = seq[: novel_at + 1]
             if len(self.corpus) < CORPUS_LIMIT:
                 self.corpus.append(entry)
                 self.new_entries.append(entry)
+            if state_at >= 0 and self.sweeps_left > 0 and self.solvable:
+                self.sweeps_left -= 1
+                self.pending.append(seq[: state_at + 1])
+        st = self.stats
         st.sequences += 1
         st.coverage = len(self.seen)
         st.corpus = len(self.corpus)
         return failed_at
+
+    def _step(self, tx: Tx, seq: list[Tx], i: int, clock: list[int]) -> tuple[bool, bool, bool]:
+        """One transaction and every check after it: (new path, new storage state, failed)."""
+        evm, st = self.evm, self.stats
+        clock[0] += 1
+        clock[1] += BLOCK_SECONDS + tx.delay
+        self._set_block(clock[0], clock[1])
+        data = tx.data
+        try:
+            evm.message_call(tx.sender, tx.to, data, value=tx.value, gas=GAS)
+            ok, err = True, ""
+        except RuntimeError as exc:
+            ok, err = False, str(exc)
+        res = evm.result
+        gas = (res.gas_used if res is not None else 0) - 21000 - 16 * len(data) + 12 * data.count(0)
+        st.transactions += 1
+        st.calls += 1
+        novel = state = failed = False
+        sig = (tx.to, data[:4], ok, gas)
+        if sig not in self.seen:
+            self.seen.add(sig)
+            novel = True
+        if ok and self._new_storage(tx.to):
+            state = True
+        if self.asserting:
+            key = None
+            if not ok and (_PANIC1 in err or "InvalidFEOpcode" in err or "InvalidOpcode" in err):
+                # the same assert reached through another function costs that function's
+                # dispatch more or less: the key is the gas beyond it
+                key = ("assert", tx.to, gas - self.dispatch.get((tx.to, data[:4]), 0))
+            elif self.topics and res is not None:
+                for log in res.logs:
+                    topics = log.topics
+                    if topics and topics[0] in self.topics:
+                        key = ("event", log.address.lower(), bytes(log.data[1]))
+                        break
+            if key is not None:
+                self._failed(key, "assertion-failure", seq[: i + 1], decode_reason(err) if err else
+                             "AssertionFailed emitted")
+                failed = True
+        if self.active and self._check_properties(seq[: i + 1]):
+            failed = True
+        if self.checks and self._judge(tx, seq[: i + 1]):
+            failed = True
+        return novel, state, failed
+
+    def sweep(self, entry: list[Tx]) -> None:
+        """Every branch relation of every function, tried once on the state ``entry`` reached
+        (a new storage state: a new position, a new phase): from a snapshot after the prefix,
+        each candidate transaction runs and is undone. What reaches a new path joins the corpus.
+        A gate or a nested condition that depends on where the state is gets found here, not by
+        the chance of drawing the right relation on the right entry."""
+        saved_checks, self.checks = self.checks, []  # Python checks judge whole sequences only
+        try:
+            clock = self._start()
+            for i, tx in enumerate(entry):
+                self._step(tx, entry, i, clock)
+            snap, base_clock = self.evm.snapshot(), list(clock)
+            sender = entry[-1].sender if entry else self.harness.senders[0]
+            rng = self.rng
+            for c, f in self.pool:
+                solvable = self.solvable.get(f.signature)
+                if solvable is None:
+                    continue
+                for rel in solvable[1]:
+                    args = [draw(rng, t, self.dictionary, self.addresses) for t in f.types]
+                    args = self._apply(f, solvable[0], args, rel.chain + [rel])
+                    try:
+                        tx = Tx(sender, c.address, f.signature, args, f.calldata(args), 0, 0)
+                    except (ValueError, OverflowError, TypeError):
+                        continue
+                    clock[:] = base_clock
+                    cand = entry + [tx]
+                    novel, state, _ = self._step(tx, cand, len(entry), clock)
+                    if (novel or state) and len(self.corpus) < CORPUS_LIMIT:
+                        self.corpus.append(cand)
+                        self.new_entries.append(cand)
+                        if state and self.sweeps_left > 0:
+                            self.sweeps_left -= 1
+                            self.pending.append(cand)
+                    self.evm.revert(snap)
+                    snap = self.evm.snapshot()
+            self.stats.sequences += 1
+            self.stats.coverage = len(self.seen)
+            self.stats.corpus = len(self.corpus)
+        finally:
+            self.checks = saved_checks
 
     def _dispatch_costs(self) -> dict[tuple[str, bytes], int]:
         """Each function's gas with zero arguments in the deployed state, relative to the
@@ -274,7 +337,10 @@ class Campaign:
         rng = self.rng
         index, rels = self.solvable[signature]
         rel = rng.choice(rels)
-        chain = rel.chain + [rel] if rng.random() < 0.8 else [rel]
+        return self._apply(f, index, args, rel.chain + [rel] if rng.random() < 0.8 else [rel])
+
+    def _apply(self, f, index: dict[int, int], args: list, chain: list) -> list:
+        rng = self.rng
         args = list(args)
         for r in chain:
             env = {d: args[i] for d, i in index.items() if isinstance(args[i], int) and not isinstance(args[i], bool)}
@@ -367,6 +433,8 @@ class Campaign:
         while True:
             for _ in range(16):
                 self.run(self.next_sequence())
+            if self.pending:
+                self.sweep(self.pending.pop())
             now = time.perf_counter()
             self.stats.seconds = now - t0
             if should_stop():

@@ -15,7 +15,7 @@ from verify.dynamic.coverage import SourceMapper, parse_struct_logs
 from verify.dynamic.executor import GAS, ChainExecutor, decode_revert
 
 from .campaign import _PANIC1
-from .model import BASE_TIME, Failure, World, clock
+from .model import BASE_TIME, BLOCK_SECONDS, Failure, World, clock
 from .sites import SourceSites
 
 __all__ = ["AnvilReplayer", "Resolved"]
@@ -43,41 +43,57 @@ class AnvilReplayer:
         from chains import AnvilChain
         from verify.dynamic.engine import anvil_args
 
+        import requests
+
         self.world, self.sites, self.runtimes, self.units = world, sites, runtimes, units
         self.chain = AnvilChain(extra_args=anvil_args(evm)).start()
         self.ex = ChainExecutor(self.chain)
+        self._http = requests.Session()  # one kept-alive connection: a replay is many small calls
         self._build()
+        # between the campaign's transactions, blocks are BLOCK_SECONDS apart unless a delay says otherwise
+        self.rpc("anvil_setBlockTimestampInterval", [BLOCK_SECONDS])
         self.base = self.chain.snapshot()
         self._mappers: dict[tuple[str, str], SourceMapper | None] = {}
 
     def close(self) -> None:
+        self._http.close()
         self.chain.stop()
 
-    def _send(self, sender: str, to: str | None, data: bytes, value: int) -> tuple[str, bool]:
-        """One transaction by raw RPC (Anvil mines it at once): (hash, succeeded)."""
+    def rpc(self, method: str, params: list):
+        body = self._http.post(self.chain.rpc_url, json={"jsonrpc": "2.0", "id": 1, "method": method,
+                                                        "params": params}, timeout=120).json()
+        if "error" in body:
+            raise RuntimeError(f"anvil {method}: {body['error'].get('message', body['error'])}")
+        return body.get("result")
+
+    def _send(self, sender: str, to: str | None, data: bytes, value: int, status: bool = True
+              ) -> tuple[str, bool | None]:
+        """One transaction by raw RPC (Anvil mines it at once): (hash, succeeded; None unless
+        ``status`` is asked for)."""
         if sender.lower() not in self._unlocked:
-            self.chain.rpc("anvil_impersonateAccount", [sender])
+            self.rpc("anvil_impersonateAccount", [sender])
             self._unlocked.add(sender.lower())
         tx = {"from": sender, "data": "0x" + data.hex(), "value": hex(value), "gas": hex(GAS), "gasPrice": "0x0"}
         if to:
             tx["to"] = to
-        h = self.chain.rpc("eth_sendTransaction", [tx])
-        receipt = self._receipt(h)
-        return h, receipt.get("status") == "0x1"
+        h = self.rpc("eth_sendTransaction", [tx])
+        if not status:
+            return h, None
+        return h, self._receipt(h).get("status") == "0x1"
 
     def _receipt(self, h: str) -> dict:
         """The receipt; Anvil mines at once, but a loaded machine may answer before it is stored."""
         import time
 
         for i in range(200):
-            receipt = self.chain.rpc("eth_getTransactionReceipt", [h])
+            receipt = self.rpc("eth_getTransactionReceipt", [h])
             if receipt:
                 return receipt
             time.sleep(0.005 * min(i + 1, 10))
         raise RuntimeError(f"transaction {h} was not mined")
 
     def _at(self, timestamp: int) -> None:
-        self.chain.rpc("evm_setNextBlockTimestamp", [timestamp])
+        self.rpc("evm_setNextBlockTimestamp", [timestamp])
 
     def _build(self) -> None:
         self._unlocked: set[str] = set()
@@ -102,16 +118,18 @@ class AnvilReplayer:
         if f.prop is not None and f.prop.get("style") == "check":
             return self._replay_check(f, [c for c in checks or [] if c.ARGUMENT == f.prop["signature"]])
         hashes, struct, failed, output, ok = [], [], False, "", True
+        last = len(f.sequence) - 1
         for i, (tx, (number, ts)) in enumerate(zip(f.sequence, clock(self.world, f.sequence))):
-            self._at(ts)
-            if i == len(f.sequence) - 1 and f.check == "assertion-failure":
+            if tx.delay or i == 0 or i == last:
+                self._at(ts)
+            if i == last and f.check == "assertion-failure":
                 call = {"from": tx.sender, "to": tx.to, "data": "0x" + tx.data.hex(), "value": hex(tx.value),
                         "gas": hex(GAS), "gasPrice": "0x0"}
-                out = self.chain.rpc("debug_traceCall", [call, "pending", {"disableMemory": True,
-                                                                           "disableStorage": True}]) or {}
+                out = self.rpc("debug_traceCall", [call, "pending", {"disableMemory": True,
+                                                                     "disableStorage": True}]) or {}
                 struct, failed, output = out.get("structLogs") or [], bool(out.get("failed")), out.get("returnValue") or ""
                 self._at(ts)
-            h, ok = self._send(tx.sender, tx.to, tx.data, tx.value)
+            h, ok = self._send(tx.sender, tx.to, tx.data, tx.value, status=(i == last))
             hashes.append(h)
         if f.check == "property-failure":
             p = f.prop or {}

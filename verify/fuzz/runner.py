@@ -30,7 +30,9 @@ from .sites import read_sites
 
 __all__ = ["FuzzOptions", "fuzz_file"]
 
-SEARCH_SHARE = 0.85
+# With --time-limit, the search of a campaign stops early enough for what follows it: a fixed
+# share of its time plus an estimate per failure found (shrinking in pyrevm, one Anvil replay).
+RESERVE_SHARE, REPLAY_SECONDS = 0.04, 0.08
 NOTHING = ("no assertion (assert, emit AssertionFailed), property function (echidna_*, property_* returning "
            "bool) or invariant_* function: nothing to fuzz")
 
@@ -128,8 +130,9 @@ def _run_one(spec: Spec, wid: int, opts: FuzzOptions, literals: set[int], deadli
     exchange()
 
     def stop() -> bool:
-        return (should_stop() or (deadline is not None and time.monotonic() >= deadline)
-                or camp.stats.sequences >= max_sequences)
+        if deadline is not None and time.monotonic() >= deadline - REPLAY_SECONDS * len(camp.failures):
+            return True
+        return should_stop() or camp.stats.sequences >= max_sequences
 
     def tick() -> None:
         exchange()
@@ -155,7 +158,7 @@ def _worker(spec, wid, opts, literals, deadline, max_sequences, corpus_root, sto
 
 def _run_spec(spec: Spec, opts: FuzzOptions, literals: set[int], seconds: float | None, live: _Live,
               on_status: Callable[[dict], None] | None, interrupted: list[bool]) -> tuple[dict, list[Failure], list[str]]:
-    deadline = time.monotonic() + seconds if seconds else None
+    deadline = time.monotonic() + seconds * (1 - RESERVE_SHARE) if seconds else None
     per_worker = math.ceil(opts.max_examples / max(1, opts.workers))
     errors: list[str] = []
 
@@ -222,6 +225,7 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
     opts = opts or FuzzOptions()
     compiler = compiler or Compiler()
     interrupted = interrupted if interrupted is not None else [False]
+    started = time.monotonic()
     p = Path(path).resolve()
     entry: dict[str, Any] = {"file": _display(p), "status": "ok", "error": None, "compiler": None,
                              "findings": [], "notes": [], "crashes": []}
@@ -253,7 +257,6 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
     literals = (ast_literals(raw), ast_literals(raw, compared_only=True), read_relations(raw))
     units = {u: (info.get("id"), _read(u)) for u, info in (compiled.raw.get("sources") or {}).items()}
     live, campaigns, findings = _Live(), [], []
-    started = time.monotonic()
     for i, spec in enumerate(specs):
         if interrupted[0]:
             break
@@ -268,8 +271,8 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
             continue
         entry["notes"] += harness.notes
         left = None
-        if opts.time_limit:  # the search gets most of the share; shrinking and the replays the rest
-            left = SEARCH_SHARE * max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
+        if opts.time_limit:  # what is left, shared by the campaigns still to run (compiling counts)
+            left = max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
         stats, failures, errors = _run_spec(spec, opts, literals, left, live, on_status, interrupted)
         entry["notes"] += errors
         campaigns.append({"contract": spec.target.name, "style": spec.style, **stats,
