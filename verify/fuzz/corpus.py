@@ -16,10 +16,11 @@ __all__ = ["CorpusDir"]
 
 
 class CorpusDir:
-    def __init__(self, root: Path, harness: str):
+    def __init__(self, root: Path, harness: str, run: str = "run"):
         self.dir = Path(root) / "".join(c if c.isalnum() or c in "_-" else "_" for c in harness)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.known: set[str] = set()
+        self.run = run  # claims are per run: a kept corpus must not hide the next run's failures
 
     @staticmethod
     def _name(seq: list[Tx]) -> str:
@@ -36,6 +37,17 @@ class CorpusDir:
             with os.fdopen(fd, "w") as fh:
                 json.dump({"sequence": [t.to_json() for t in seq]}, fh)
             os.replace(tmp, self.dir / name)
+
+    def claim(self, key: tuple) -> bool:
+        """True for the first worker to claim a failure (it shrinks and reports it)."""
+        claims = self.dir / f".claims-{self.run}"
+        claims.mkdir(exist_ok=True)
+        name = hashlib.sha256(repr(key).encode()).hexdigest()[:24]
+        try:
+            os.close(os.open(claims / name, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
 
     def read_new(self, valid_to: set[str]) -> list[list[Tx]]:
         """Sequences not read or written yet; those calling an address the world lacks are skipped

@@ -66,10 +66,10 @@ class AnvilReplayer:
             raise RuntimeError(f"anvil {method}: {body['error'].get('message', body['error'])}")
         return body.get("result")
 
-    def _send(self, sender: str, to: str | None, data: bytes, value: int, status: bool = True
-              ) -> tuple[str, bool | None]:
-        """One transaction by raw RPC (Anvil mines it at once): (hash, succeeded; None unless
-        ``status`` is asked for)."""
+    def _send(self, sender: str, to: str | None, data: bytes, value: int) -> tuple[str, bool]:
+        """One transaction by raw RPC: (hash, succeeded). The receipt is awaited: Anvil answers
+        eth_sendTransaction before it has mined the block, and the next block's time is set
+        only once this one exists."""
         if sender.lower() not in self._unlocked:
             self.rpc("anvil_impersonateAccount", [sender])
             self._unlocked.add(sender.lower())
@@ -77,8 +77,6 @@ class AnvilReplayer:
         if to:
             tx["to"] = to
         h = self.rpc("eth_sendTransaction", [tx])
-        if not status:
-            return h, None
         return h, self._receipt(h).get("status") == "0x1"
 
     def _receipt(self, h: str) -> dict:
@@ -129,7 +127,7 @@ class AnvilReplayer:
                                                                      "disableStorage": True}]) or {}
                 struct, failed, output = out.get("structLogs") or [], bool(out.get("failed")), out.get("returnValue") or ""
                 self._at(ts)
-            h, ok = self._send(tx.sender, tx.to, tx.data, tx.value, status=(i == last))
+            h, ok = self._send(tx.sender, tx.to, tx.data, tx.value)
             hashes.append(h)
         if f.check == "property-failure":
             p = f.prop or {}

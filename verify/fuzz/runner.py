@@ -47,13 +47,14 @@ class FuzzOptions:
     corpus: Path | None = None
     replay: bool = True
     export: Path | None = None
-    shrink_budget: int = 400
+    shrink_budget: int = 250
     # synthesis: contract -> engine properties judged after every transaction (its spec invariants),
     # contract -> constructor arguments, contract -> proxy deployment, and the one contract to fuzz
     checks: dict[str, list[Any]] = field(default_factory=dict)
     constructor_args: dict[str, list[Any]] = field(default_factory=dict)
     proxies: dict[str, dict[str, str]] = field(default_factory=dict)
     only: str | None = None
+    run_id: str = "run"  # set per run: the workers' claims on failures
 
 
 @dataclass
@@ -65,7 +66,8 @@ class _Live:
     def total(self) -> dict:
         keys = ("sequences", "transactions", "calls", "coverage", "corpus", "failures")
         out = {k: sum(s.get(k, 0) for s in self.per.values()) for k in keys}
-        out["seconds"] = max((s.get("seconds", 0.0) for s in self.per.values()), default=0.0)
+        for k in ("seconds", "shrink_seconds", "wrap_up_seconds", "setup_seconds"):
+            out[k] = max((s.get(k, 0.0) for s in self.per.values()), default=0.0)
         return out
 
 
@@ -115,8 +117,9 @@ def _retyped(camp: Campaign, seq: list[Tx]) -> list[Tx]:
 def _run_one(spec: Spec, wid: int, opts: FuzzOptions, literals: set[int], deadline: float | None,
              max_sequences: int, corpus_root: Path | None, should_stop: Callable[[], bool],
              report: Callable[[dict], None]) -> tuple[dict, list[Failure]]:
+    t_setup = time.monotonic()
     camp, h = _campaign(spec, opts.seed * 1000 + wid, opts, literals)
-    shared = CorpusDir(corpus_root, h.name) if corpus_root else None
+    shared = CorpusDir(corpus_root, h.name, opts.run_id) if corpus_root else None
     valid = {c.address.lower() for c in h.callables}
 
     def exchange() -> None:
@@ -128,6 +131,7 @@ def _run_one(spec: Spec, wid: int, opts: FuzzOptions, literals: set[int], deadli
             camp.add_corpus(_retyped(camp, seq))
 
     exchange()
+    setup = time.monotonic() - t_setup
 
     def stop() -> bool:
         if deadline is not None and time.monotonic() >= deadline - REPLAY_SECONDS * len(camp.failures):
@@ -140,10 +144,18 @@ def _run_one(spec: Spec, wid: int, opts: FuzzOptions, literals: set[int], deadli
 
     if camp.pool or not camp.active:
         camp.loop(stop, tick)
-    exchange()
+    t0 = time.monotonic()
+    if shared is not None:
+        shared.write(camp.new_entries)  # what the next run (or the other workers) can build on
     report(camp.stats.to_json())
-    shrunk = [shrink(camp, f, opts.shrink_budget) for f in camp.failures.values()]
-    return camp.stats.to_json(), shrunk
+    mine = [f for f in camp.failures.values() if shared is None or shared.claim(f.key)]
+    t1 = time.monotonic()
+    shrunk = [shrink(camp, f, opts.shrink_budget) for f in mine]
+    stats = camp.stats.to_json()
+    stats["shrink_seconds"] = round(time.monotonic() - t1, 2)
+    stats["wrap_up_seconds"] = round(t1 - t0, 2)
+    stats["setup_seconds"] = round(setup, 2)
+    return stats, shrunk
 
 
 def _worker(spec, wid, opts, literals, deadline, max_sequences, corpus_root, stop_event, q) -> None:
@@ -226,6 +238,9 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
     compiler = compiler or Compiler()
     interrupted = interrupted if interrupted is not None else [False]
     started = time.monotonic()
+    import dataclasses
+
+    opts = dataclasses.replace(opts, run_id=f"{os.getpid()}-{time.time_ns()}")
     p = Path(path).resolve()
     entry: dict[str, Any] = {"file": _display(p), "status": "ok", "error": None, "compiler": None,
                              "findings": [], "notes": [], "crashes": []}
@@ -273,11 +288,16 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
         left = None
         if opts.time_limit:  # what is left, shared by the campaigns still to run (compiling counts)
             left = max(0.5, (opts.time_limit - (time.monotonic() - started)) / (len(specs) - i))
+        t_search = time.monotonic()
         stats, failures, errors = _run_spec(spec, opts, literals, left, live, on_status, interrupted)
+        t_replay = time.monotonic()
         entry["notes"] += errors
         campaigns.append({"contract": spec.target.name, "style": spec.style, **stats,
                           "properties": spec.properties, "assertions": len(spec.sites)})
         findings += _findings(p, spec, harness, failures, opts, sites, units, entry["notes"])
+        campaigns[-1]["phases"] = {"search_and_shrink": round(t_replay - t_search, 2),
+                                   "replay": round(time.monotonic() - t_replay, 2),
+                                   "candidates": len({f.key for f in failures})}
     if entry["crashes"] and not campaigns:
         entry["status"] = "error"
         entry["error"] = "; ".join(c["message"] for c in entry["crashes"])
@@ -327,7 +347,14 @@ def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts:
     out: dict[tuple, Finding] = {}
     try:
         for f in ordered:
-            resolved = replayer.replay(f, spec.checks) if replayer else None
+            resolved = None
+            if replayer is not None:
+                try:
+                    resolved = replayer.replay(f, spec.checks)
+                except Exception as exc:  # noqa: BLE001 - one replay that breaks leaves the others
+                    from .replay import Resolved
+
+                    resolved = Resolved(False, detail=f"the replay failed: {type(exc).__name__}: {exc}")
             file, line = (resolved.file, resolved.line) if resolved else (None, None)
             if f.check == "property-failure":
                 ident = ("property", (f.prop or {}).get("address"), f.name)
