@@ -62,7 +62,7 @@ def _final_table(results: list[dict]) -> Table:
 def fuzz(targets, time_limit, max_examples, steps, workers, seed, corpus, export_dir, no_replay, fmt, output,
          fail_on) -> None:
     """Fuzz Solidity files or folders: failing asserts and AssertionFailed events, echidna_*/property_*
-    functions returning false, and invariant_* functions of Foundry test contracts reverting.
+    functions returning false, and invariant* functions of Foundry test contracts reverting.
 
     Exit status: 0 nothing failed (or nothing to fuzz: a note says so), 1 failures, 2 tool error,
     130 interrupted (the report is still written).

@@ -8,7 +8,7 @@ Three styles, as the field's fuzzers read them:
   false or a revert after any transaction is a failure;
 - **invariant test contracts** (Foundry): ``setUp()`` builds the world; ``targetContracts()``,
   ``targetSenders()``, ``targetSelectors()``, ``excludeContracts()`` and ``excludeSenders()`` choose
-  what is called; an ``invariant_*`` function that reverts is a failure.
+  what is called; an ``invariant*`` function that reverts is a failure.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from .sites import Site, SourceSites
 __all__ = ["Callable", "Harness", "HarnessError", "PropertyFn", "discover", "instantiate"]
 
 PROPERTY_PREFIXES = ("echidna_", "property_")
-INVARIANT_PREFIX = "invariant_"
+INVARIANT_PREFIX = "invariant"  # forge runs invariant_x() and the older invariantX() alike
 _TEST_MACHINERY = {"setUp", "IS_TEST", "failed", "targetContracts", "targetSenders", "targetSelectors",
                    "targetArtifacts", "targetArtifactSelectors", "targetInterfaces", "excludeContracts",
                    "excludeSenders", "excludeSelectors", "excludeArtifacts", "afterInvariant"}
@@ -114,7 +114,7 @@ def discover(targets: list[Target], sites: SourceSites, checks: dict[str, list[A
             continue
         if only and t.name != only:
             continue
-        invariants = [f for f in t.functions if f.name.startswith(INVARIANT_PREFIX)]
+        invariants = [f for f in t.functions if f.name.startswith(INVARIANT_PREFIX) and f.name != "invariant"]
         props = [f for f in t.functions if f.name.startswith(PROPERTY_PREFIXES)]
         bad = [p for f in invariants if (p := _property_problem(f, "invariant"))]
         bad += [p for f in props if (p := _property_problem(f, "echidna"))]
@@ -223,6 +223,9 @@ def _views(executor, addr: str, sig: str, types: str) -> Any:
 def _invariant_world(rec, t: Target, addr: str, actors: Actors, senders: list[str], names: dict[str, str],
                      notes: list[str], topics: set[bytes]):
     ex = rec.ex
+    if _uses_cheatcodes(t):
+        notes.append(f"{t.name} calls Foundry cheatcodes (vm.*); ouro fuzz does not emulate them: a cheatcode "
+                     f"call does nothing, and one whose result is used reverts")
     if t.has("setUp()"):
         res = rec.call(actors.deployer, addr, function_signature_to_4byte_selector("setUp()"), 0)
         if not res.ok:

@@ -34,7 +34,7 @@ __all__ = ["FuzzOptions", "fuzz_file"]
 # share of its time plus an estimate per failure found (shrinking in pyrevm, one Anvil replay).
 RESERVE_SHARE, REPLAY_SECONDS = 0.04, 0.08
 NOTHING = ("no assertion (assert, emit AssertionFailed), property function (echidna_*, property_* returning "
-           "bool) or invariant_* function: nothing to fuzz")
+           "bool) or invariant* function: nothing to fuzz")
 
 
 @dataclass
