@@ -4,13 +4,16 @@ property still fires.
 Every trial re-runs a candidate sequence from the deployment (``run``, which stops at the step
 where the property fires, so a candidate can also come back shorter). A reduction is kept only
 when the same property fires. First whole steps go: chunks of half the sequence, then smaller
-chunks, down to single steps. Then each remaining step is simplified: no re-entry (or a
+chunks, down to single steps. Then each step's caller is simplified (the deployer first, the
+order of the old state machine's choices), alone or dropping one earlier step the new caller
+does not need (a role handed to the old one). Then each step is simplified: no re-entry (or a
 shallower one with simpler arguments), ETH accepted, called directly rather than through the
 deployer, a smaller ETH value, a shorter wait, and every argument simplified by type (integers
 to 0, else bisected towards the smallest magnitude that still fires and rounded; booleans to
-false, bytes and strings emptied, arrays shortened and their elements simplified). Actors and
-functions are kept: who calls what is the finding. Both passes repeat while one of them changed something, within a
-budget of runs.
+false, bytes and strings emptied, arrays shortened and their elements simplified). Functions
+and addresses are kept. The passes repeat while one of them changed something, within a budget
+of runs. Whether a simpler caller still counts is the property's to say: a team-only attack
+stops firing when an honest account makes the call.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ MAX_RUNS = 300  # trial sequences per violation
 INT_ROUNDS = 24  # bisection steps per integer
 ROUND_TRIES = 3  # rounder numbers tried after the bisection
 WARPS = (60, 3600, 86400, 7 * 86400, 31 * 86400, 366 * 86400)
+CALLERS = ("deployer", "alice", "bob", "attacker", "attacker_contract")  # simplest first
 
 Run = Callable[[list[Step]], "PropertyViolation | None"]
 
@@ -72,6 +76,23 @@ class _Shrinker:
                 else:
                     i += n
             n //= 2
+        return changed
+
+    # -- who calls ---------------------------------------------------------------------------
+    def simplify_callers(self) -> bool:
+        """Each step by a simpler caller (the deployer first), alone or together with one earlier
+        step the new caller does not need (a role handed to the old caller)."""
+        changed = False
+        i = 0
+        while i < len(self.best.steps):
+            s = self.best.steps[i]
+            for a in CALLERS[:CALLERS.index(s.actor)] if s.actor in CALLERS else ():
+                steps = self.best.steps
+                moved = steps[:i] + [_called_by(s, a)] + steps[i + 1:]
+                if self.attempt(moved) or any(self.attempt(moved[:j] + moved[j + 1:]) for j in range(i)):
+                    changed = True
+                    break
+            i += 1
         return changed
 
     # -- one step at a time ----------------------------------------------------------------
@@ -226,13 +247,20 @@ class _Shrinker:
         return changed
 
 
+def _called_by(step: Step, actor: str) -> Step:
+    """``step`` sent by ``actor``; leaving the attacker contract drops what only it can do."""
+    if step.actor == "attacker_contract" and actor != "attacker_contract":
+        return replace(step, actor=actor, reenter=None, reject_eth=False, origin=None, retry=0)
+    return replace(step, actor=actor)
+
+
 def shrink(v: PropertyViolation, run: Run, target, max_runs: int = MAX_RUNS) -> PropertyViolation:
     """The smallest violation of ``v.prop`` found by removing and simplifying steps of ``v``;
     ``run(steps)`` re-runs a sequence from the deployment of ``target`` and returns ``v.prop``'s
     violation or None."""
     s = _Shrinker(v, run, target, max_runs)
     try:
-        while s.remove_steps() | s.simplify_steps():
+        while s.remove_steps() | s.simplify_callers() | s.simplify_steps():
             pass
     except _Budget:
         pass
