@@ -1,6 +1,6 @@
 """Property-engine throughput on a token, next to forge's invariant testing on the same token.
 
-    .venv/bin/python benchmarks/property_engine.py [--examples 300] [--depth 50]
+    .venv/bin/python benchmarks/property_engine.py [--examples 300] [--depth 50] [--fuzz-sequences 3000]
 
 Every engine runs random call sequences against benchmarks/contracts/BenchToken.sol in the same
 run, one function each (``ouro_verify``, ``forge``, ``hypothesis_ceiling``) returning its counts
@@ -10,6 +10,11 @@ search (``random_search.run_search``: every applicable property judging every st
 included), over its wall time: transactions (sequence steps, what forge calls "calls"), the EVM
 message calls sent (transactions, batch observations, differential replays), and the view calls
 those observations answered (one batch call answers all of a step's views).
+
+The first lines are `ouro fuzz` on forge's side of the benchmark (the same token, the same
+invariant contract benchmarks/BenchTokenInvariants.t.sol, its one invariant checked after every
+call; ``ouro_fuzz``): transactions and message calls (transactions plus invariant checks) over
+its campaign time, shrinking included.
 
 The last line is the ceiling of the design the search replaced: a hypothesis
 RuleBasedStateMachine whose only rule draws one value and does nothing else. No engine that runs
@@ -111,6 +116,24 @@ def forge(runs: int, depth: int) -> dict:
     return {"calls": calls, "seconds": seconds, "wall": wall}
 
 
+def ouro_fuzz(sequences: int, depth: int) -> dict:
+    """`ouro fuzz` on forge's side of the benchmark: the same token and invariant contract, one
+    invariant checked after every call; its campaign time (search and shrinking, no compile)."""
+    from verify.fuzz import FuzzOptions, fuzz_file
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "src").mkdir()
+        (root / "test").mkdir()
+        shutil.copy(TOKEN, root / "src" / "BenchToken.sol")
+        shutil.copy(ROOT / "benchmarks" / "BenchTokenInvariants.t.sol", root / "test" / "BenchToken.t.sol")
+        entry = fuzz_file(root / "test" / "BenchToken.t.sol", Compiler(install=False),
+                          FuzzOptions(max_examples=sequences, depth=depth, seed=1, replay=False))
+    [c] = entry["fuzz"]["campaigns"]
+    return {"transactions": c["transactions"], "calls": c["calls"], "seconds": c["seconds"] + c.get("shrink_seconds", 0),
+            "failures": len(entry["findings"])}
+
+
 def _row(name: str, count: int, seconds: float) -> str:
     return f"{name:<34}{count:>10}{seconds:>10.2f}{count / seconds:>13,.0f}"
 
@@ -119,17 +142,22 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--examples", type=int, default=300, help="ouro sequences (forge: runs)")
     ap.add_argument("--depth", type=int, default=50, help="calls per sequence")
+    ap.add_argument("--fuzz-sequences", type=int, default=3000, help="ouro fuzz sequences (1 to 2x depth calls each)")
     a = ap.parse_args()
+    z = ouro_fuzz(a.fuzz_sequences, a.depth)
     o = ouro_verify(a.examples, a.depth)
     f = forge(a.examples, a.depth)
     h = hypothesis_ceiling(a.examples, a.depth)
     o_tx, o_calls, f_calls = o["transactions"] / o["seconds"], o["evm_calls"] / o["seconds"], f["calls"] / f["seconds"]
     print(f"{'engine':<34}{'count':>10}{'seconds':>10}{'per second':>13}")
+    print(_row("ouro fuzz transactions", z["transactions"], z["seconds"]))
+    print(_row("ouro fuzz EVM message calls", z["calls"], z["seconds"]))
     print(_row("ouro verify transactions", o["transactions"], o["seconds"]))
     print(_row("ouro verify EVM message calls", o["evm_calls"], o["seconds"]))
     print(_row("ouro verify views in observations", o["views"], o["seconds"]))
     print(_row("forge invariant calls", f["calls"], f["seconds"]))
     print(_row("hypothesis empty-rule steps", h["steps"], h["seconds"]))
+    print(f"ratio ouro fuzz/forge: transactions {z['transactions'] / z['seconds'] / f_calls:.2f}")
     print(f"ratio ouro verify/forge: transactions {o_tx / f_calls:.2f}, EVM message calls {o_calls / f_calls:.2f}")
     if o["violation"]:
         print(f"(ouro verify found: {o['violation']})")
