@@ -95,11 +95,7 @@ def forge(runs: int, depth: int) -> dict:
     shim = SolcJs().executable("0.8.37")
     forge_bin = str(foundry_executable("forge"))
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "src").mkdir()
-        (root / "test").mkdir()
-        shutil.copy(TOKEN, root / "src" / "BenchToken.sol")
-        shutil.copy(ROOT / "benchmarks" / "BenchTokenInvariants.t.sol", root / "test" / "BenchToken.t.sol")
+        root = _token_project(Path(tmp))
         (root / "foundry.toml").write_text(
             f'[profile.default]\nsrc = "src"\ntest = "test"\nout = "out"\nlibs = []\n'
             f"[invariant]\nruns = {runs}\ndepth = {depth}\n")
@@ -116,17 +112,22 @@ def forge(runs: int, depth: int) -> dict:
     return {"calls": calls, "seconds": seconds, "wall": wall}
 
 
+def _token_project(root: Path) -> Path:
+    """forge's layout of the benchmark: the token in src/, the invariant contract in test/."""
+    (root / "src").mkdir()
+    (root / "test").mkdir()
+    shutil.copy(TOKEN, root / "src" / "BenchToken.sol")
+    shutil.copy(ROOT / "benchmarks" / "BenchTokenInvariants.t.sol", root / "test" / "BenchToken.t.sol")
+    return root
+
+
 def ouro_fuzz(sequences: int, depth: int) -> dict:
     """`ouro fuzz` on forge's side of the benchmark: the same token and invariant contract, one
     invariant checked after every call; its campaign time (search and shrinking, no compile)."""
     from verify.fuzz import FuzzOptions, fuzz_file
 
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        (root / "src").mkdir()
-        (root / "test").mkdir()
-        shutil.copy(TOKEN, root / "src" / "BenchToken.sol")
-        shutil.copy(ROOT / "benchmarks" / "BenchTokenInvariants.t.sol", root / "test" / "BenchToken.t.sol")
+        root = _token_project(Path(tmp))
         entry = fuzz_file(root / "test" / "BenchToken.t.sol", Compiler(install=False),
                           FuzzOptions(max_examples=sequences, depth=depth, seed=1, replay=False))
     [c] = entry["fuzz"]["campaigns"]

@@ -20,7 +20,7 @@ from .findings import severity_rank
 from .report import finding_from_slither
 from .static.slither_runner import run_slither
 
-__all__ = ["VerifyOptions", "verify_file", "verify_files"]
+__all__ = ["VerifyOptions", "compile_for", "new_entry", "verify_file", "verify_files"]
 
 
 @dataclass
@@ -48,23 +48,37 @@ def _display(path: str) -> str:
         return path
 
 
+def new_entry(p: Path) -> dict[str, Any]:
+    """A file's result, before anything ran (the findings contract)."""
+    return {"file": _display(str(p)), "status": "ok", "error": None, "compiler": None, "findings": [], "notes": [],
+            "crashes": []}
+
+
+def compile_for(entry: dict[str, Any], p: Path, given: str | Path, compile_file):
+    """``compile_file(p)``, or None with the entry's status and error saying why (no such file, a
+    compile error with its file and line, no compiler)."""
+    if not p.is_file():
+        entry.update(status="error", error=f"{given}: no such file")
+        return None
+    try:
+        compiled = compile_file(p)
+    except CompileError as exc:
+        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
+        return None
+    except NoCompilerError as exc:
+        entry.update(status="error", error=str(exc))
+        return None
+    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
+    return compiled
+
+
 def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None = None) -> dict[str, Any]:
     opts = opts or VerifyOptions()
     p = Path(path).resolve()
-    entry: dict[str, Any] = {"file": _display(str(p)), "status": "ok", "error": None, "compiler": None,
-                             "findings": [], "notes": [], "crashes": []}
-    if not p.is_file():
-        entry.update(status="error", error=f"{path}: no such file")
+    entry = new_entry(p)
+    compiled = compile_for(entry, p, path, compiler.compile_file)
+    if compiled is None:
         return entry
-    try:
-        compiled = compiler.compile_file(p)
-    except CompileError as exc:
-        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
-        return entry
-    except NoCompilerError as exc:
-        entry.update(status="error", error=str(exc))
-        return entry
-    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
 
     static_args = (p, compiler)
     static_kwargs = {"version": compiled.version, "compiled": compiled}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-__all__ = ["Dictionary", "ast_literals", "push_values"]
+__all__ = ["Dictionary", "ast_literals", "literal_value", "push_values"]
 
 _MAX = 4096
 
@@ -23,7 +23,8 @@ def push_values(code: bytes) -> set[int]:
     return out
 
 
-def _literal(node: dict) -> int | None:
+def literal_value(node: dict) -> int | None:
+    """The integer a number literal of the AST stands for (as solc evaluated it), or None."""
     if node.get("nodeType") != "Literal" or node.get("kind") != "number":
         return None
     t = (node.get("typeDescriptions") or {}).get("typeString") or ""
@@ -48,11 +49,11 @@ def ast_literals(raw: dict[str, Any], compared_only: bool = False) -> set[int]:
             if compared_only:
                 if node.get("nodeType") == "BinaryOperation" and node.get("operator") in _COMPARISONS:
                     for side in ("leftExpression", "rightExpression"):
-                        v = _literal(node.get(side) or {})
+                        v = literal_value(node.get(side) or {})
                         if v is not None:
                             out.add(v)
             else:
-                v = _literal(node)
+                v = literal_value(node)
                 if v is not None:
                     out.add(v)
             for v in node.values():

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.dynamic.session import _jsonable
+
 __all__ = ["BASE_TIME", "BLOCK_SECONDS", "Failure", "Tx", "World", "WorldOp", "clock"]
 
 # Every creation or call of deployment is mined in its own block, as a node mines it: block n at
@@ -55,16 +57,6 @@ def _short(v: Any, names: dict[str, str]) -> str:
     if isinstance(v, bytes):
         return "0x" + v.hex()[:16]
     return str(v)
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, bytes):
-        return "0x" + v.hex()
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, int) and not isinstance(v, bool) and abs(v) > 2**53:
-        return str(v)
-    return v
 
 
 @dataclass

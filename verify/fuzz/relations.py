@@ -18,6 +18,10 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
+from verify.dynamic.ast_facts import _walk
+
+from .dictionary import literal_value as _literal
+
 __all__ = ["Relation", "Relations", "read_relations"]
 
 _OPS = {"+", "-", "*", "/", "%", "^", "&", "|", "<<", ">>"}
@@ -32,18 +36,6 @@ def _strip(e: dict) -> dict:
             e = e["components"][0]
         else:
             return e
-
-
-def _literal(e: dict) -> int | None:
-    if e.get("nodeType") != "Literal" or e.get("kind") != "number":
-        return None
-    t = (e.get("typeDescriptions") or {}).get("typeString") or ""
-    if t.startswith("int_const ") and t[10:].lstrip("-").isdigit():
-        return int(t[10:])
-    try:
-        return int(str(e.get("value", "")).replace("_", ""), 0)
-    except ValueError:
-        return None
 
 
 def _expr(e: dict) -> Any:
@@ -188,17 +180,6 @@ class Relations:
 
     def __len__(self) -> int:
         return sum(len(r) for _, r in self.by_function.values())
-
-
-def _walk(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            if isinstance(v, (dict, list)):
-                yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
 
 
 def _collect(body: Any, params: set[int], stack: list[Relation], out: list[Relation]) -> None:

@@ -17,8 +17,9 @@ from typing import Any, Callable
 
 from eth_abi import decode
 
-from verify.compile import CompileError, Compiler, NoCompilerError
+from verify.compile import Compiler
 from verify.findings import Finding
+from verify.pipeline import compile_for, new_entry
 
 from .campaign import Campaign, Stats
 from .corpus import CorpusDir
@@ -242,20 +243,10 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
 
     opts = dataclasses.replace(opts, run_id=f"{os.getpid()}-{time.time_ns()}")
     p = Path(path).resolve()
-    entry: dict[str, Any] = {"file": _display(p), "status": "ok", "error": None, "compiler": None,
-                             "findings": [], "notes": [], "crashes": []}
-    if not p.is_file():
-        entry.update(status="error", error=f"{path}: no such file")
+    entry = new_entry(p)
+    compiled = compile_for(entry, p, path, lambda f: _engine_compile(f, compiler))
+    if compiled is None:
         return entry
-    try:
-        compiled = _engine_compile(p, compiler)
-    except CompileError as exc:
-        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
-        return entry
-    except NoCompilerError as exc:
-        entry.update(status="error", error=str(exc))
-        return entry
-    entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
     sites = read_sites(compiled.raw or {})
     targets = apply_proxies(targets_of(compiled), compiled, opts.proxies) if opts.proxies else targets_of(compiled)
     specs, problems = discover(targets, sites, opts.checks, opts.constructor_args, opts.only)
@@ -314,14 +305,6 @@ def _read(unit: str) -> str:
         return Path(unit).read_text(encoding="utf-8", errors="replace")
     except OSError:
         return ""
-
-
-def _display(p: Path) -> str:
-    try:
-        rel = os.path.relpath(p)
-        return rel if not rel.startswith("../../") else str(p)
-    except ValueError:
-        return str(p)
 
 
 def _findings(path: Path, spec: Spec, h: Harness, failures: list[Failure], opts: FuzzOptions, sites,

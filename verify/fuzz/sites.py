@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from verify.dynamic.ast_facts import _walk
+
 __all__ = ["Site", "SourceSites", "read_sites"]
 
 
@@ -36,17 +38,6 @@ class SourceSites:
 
 def _line(text: bytes, offset: int) -> int:
     return text.count(b"\n", 0, offset) + 1
-
-
-def _walk(node: Any):
-    if isinstance(node, dict):
-        yield node
-        for v in node.values():
-            if isinstance(v, (dict, list)):
-                yield from _walk(v)
-    elif isinstance(node, list):
-        for v in node:
-            yield from _walk(v)
 
 
 def _callee_name(call: dict) -> str | None:
