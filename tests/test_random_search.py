@@ -42,10 +42,13 @@ def _runner(search, prop):
 
 
 def _is_minimal_two_step(v: PropertyViolation) -> None:
-    """unlock with the smallest code that opens it, then the attacker team claims: nothing else."""
+    """unlock with the smallest code that opens it, then the attacker team claims: nothing else,
+    each by the simplest caller that still shows it (anyone may unlock: the deployer; the claim
+    must be the team's: its plain account rather than its contract)."""
     first, second = v.steps
     assert first.function == "unlock(uint256)" and first.args == [1001] and first.value == 0
-    assert second.function == "claim()" and second.actor in TEAM
+    assert first.actor == "deployer"
+    assert second.function == "claim()" and second.actor == "attacker" and second.actor in TEAM
     assert second.reenter is None and not second.reject_eth and second.origin is None
     assert "changed owner()" in v.message
 
