@@ -43,8 +43,8 @@ def _final_table(results: list[dict]) -> Table:
 @click.command()
 @click.argument("targets", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), help="Seconds per file (all campaigns).")
-@click.option("--max-examples", type=click.IntRange(min=1), default=50_000, show_default=True,
-              help="Sequences per campaign (all workers together).")
+@click.option("--max-examples", type=click.IntRange(min=1),
+              help="Sequences per campaign (all workers together); default 50000, or no limit with --time-limit.")
 @click.option("--steps", type=click.IntRange(min=1), default=20, show_default=True,
               help="Transactions per fresh sequence (mutated ones grow to twice that).")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
@@ -79,6 +79,8 @@ def fuzz(targets, time_limit, max_examples, steps, workers, seed, corpus, export
         _fail(str(exc))
     if not paths:
         _fail("no .sol files found in " + ", ".join(map(str, targets)))
+    if max_examples is None:
+        max_examples = 10**12 if time_limit else 50_000
     opts = FuzzOptions(time_limit=time_limit, max_examples=max_examples, depth=steps, workers=workers, seed=seed,
                        corpus=corpus, replay=not no_replay, export=export_dir)
     interrupted = [False]
