@@ -26,6 +26,7 @@ __all__ = ["Relation", "Relations", "read_relations"]
 
 _OPS = {"+", "-", "*", "/", "%", "^", "&", "|", "<<", ">>"}
 _CMP = {"==", "<", ">", "<=", ">="}
+_COMMUTATIVE = {"+", "*", "^", "&", "|"}
 
 
 def _strip(e: dict) -> dict:
@@ -105,7 +106,7 @@ class Relation:
     chain: list["Relation"] = field(default_factory=list)  # enclosing conditions, outermost first
 
     def sources(self) -> set[int]:
-        out = _args_of(self.other) | {self.target}
+        out = _args_of(self.other) | {self.target} | (_args_of(self.inner[2]) if self.inner is not None else set())
         for r in self.chain:
             out |= r.sources()
         return out
@@ -114,8 +115,11 @@ class Relation:
         want = evaluate(self.other, env)
         if want is None:
             return None
-        if self.inner is not None:  # (op, arg, literal) compared with want
+        if self.inner is not None:  # (op, arg, literal or another argument) compared with want
             op, _, k = self.inner
+            k = evaluate(k, env)
+            if k is None:
+                return None
             cur = env.get(self.target, 0) or 0
             if op == "+":
                 want = want - k
@@ -162,9 +166,15 @@ def _relations_of(cond: dict, params: set[int]) -> list[Relation]:
             continue
         if isinstance(a, tuple) and a[0] == "arg" and a[1] in params:
             out.append(Relation(a[1], o, b))
-        elif (isinstance(a, tuple) and a[0] in _OPS and isinstance(a[1], tuple) and a[1][0] == "arg"
-              and a[1][1] in params and isinstance(a[2], int)):
-            out.append(Relation(a[1][1], o, b, inner=(a[0], a[1], a[2])))
+        elif isinstance(a, tuple) and a[0] in _OPS:
+            # one operator on the argument's side: ``p0 % 5``, ``p0 + C``, or another argument
+            # (``p0 ^ p4 == C``: solved for either, the other as it is)
+            sides = [(a[1], a[2])] + ([(a[2], a[1])] if a[0] in _COMMUTATIVE else [])
+            for mine, rest in sides:
+                if (isinstance(mine, tuple) and mine[0] == "arg" and mine[1] in params
+                        and (isinstance(rest, int) or (isinstance(rest, tuple) and rest[0] == "arg"
+                                                       and rest[1] != mine[1]))):
+                    out.append(Relation(mine[1], o, b, inner=(a[0], mine, rest)))
     return out
 
 
