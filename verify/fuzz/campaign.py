@@ -19,7 +19,7 @@ from typing import Callable
 
 from eth_utils import keccak
 
-from verify.dynamic.executor import GAS, RevmExecutor, decode_revert
+from verify.dynamic.executor import GAS, RevmExecutor
 
 from .dictionary import Dictionary, push_values
 from .relations import Relations
@@ -493,11 +493,7 @@ def _zero(t: str):
 
 
 def decode_reason(err: str) -> str:
-    import re
-
-    m = re.search(r"output: 0x([0-9a-fA-F]*)", err)
-    if m:
-        return decode_revert(bytes.fromhex(m.group(1)))
+    """The revert text of a pyrevm error (the engine's reading), or the assert of old compilers."""
     if "InvalidFEOpcode" in err:
         return "assert failed (invalid opcode)"
-    return err.split("{")[0].strip() or err[:200]
+    return RevmExecutor._error(RuntimeError(err))

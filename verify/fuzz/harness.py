@@ -21,7 +21,6 @@ from eth_abi import decode
 from eth_utils import function_signature_to_4byte_selector, keccak, to_checksum_address
 
 from verify.dynamic.deploy_plan import PlanError, deploy_plan, plan_deployment
-from verify.dynamic.executor import decode_revert
 from verify.dynamic.session import ACTOR_FUNDS, Actors
 from verify.dynamic.target import AbiFunction, Target
 
@@ -301,6 +300,3 @@ def _match_runtime(code: bytes, runtimes: dict[str, tuple[str, str]]) -> str | N
             best, score = name, same
     return best if score > 0.9 else None
 
-
-def revert_text(err: str | None) -> str:
-    return err or decode_revert(b"")

@@ -194,6 +194,3 @@ class AnvilReplayer:
                     return f, ln, self.world.names.get(addr.lower())
         return None, None, None
 
-
-def is_assert_panic(error: str) -> bool:
-    return _PANIC1 in error
