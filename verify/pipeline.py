@@ -20,7 +20,7 @@ from .findings import severity_rank
 from .report import finding_from_slither
 from .static.slither_runner import run_slither
 
-__all__ = ["VerifyOptions", "compile_for", "new_entry", "verify_file", "verify_files"]
+__all__ = ["VerifyOptions", "analyse_compiled", "compile_for", "new_entry", "verify_file", "verify_files"]
 
 
 @dataclass
@@ -86,8 +86,15 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
         from .static.background import start_slither
 
         pending = start_slither(*static_args, **static_kwargs)  # beside the dynamic search
-    else:
-        run = run_slither(*static_args, **static_kwargs)
+        return analyse_compiled(entry, p, compiled, pending.result, opts)
+    run = run_slither(*static_args, **static_kwargs)
+    return analyse_compiled(entry, p, compiled, lambda: run, opts)
+
+
+def analyse_compiled(entry: dict[str, Any], p: Path, compiled, static_run, opts: VerifyOptions) -> dict[str, Any]:
+    """The half of ``verify_file`` after the compile: the property engine on ``compiled``'s own
+    contracts, then ``static_run()`` (the Slither run, which may be shared by the files of one
+    project compile: only results located in ``p`` are kept), settled and cross-checked."""
     dynamic, ran, dynamic_crashes, rep = [], {}, [], None
     if not opts.static_only:
         from .dynamic.engine import DynamicOptions, run_dynamic
@@ -109,8 +116,7 @@ def verify_file(path: str | Path, compiler: Compiler, opts: VerifyOptions | None
             entry["dynamic"] = {"engine": "revm" if opts.chain == "inprocess" else opts.chain, "calls": rep.calls,
                                 "seconds": round(rep.seconds, 2), "properties": ran}
 
-    if opts.parallel_static and not opts.static_only:
-        run = pending.result()
+    run = static_run()
     settle(entry, run, dynamic_crashes, dynamic_ran=bool(ran or dynamic))
     static = [f for f in (finding_from_slither(r) for r in run.results) if not f.file or f.file == str(p)]
     for f in static:

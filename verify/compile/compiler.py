@@ -189,7 +189,15 @@ class Compiler:
                 raise CompileError(unit, None, [Diagnostic("error", "PragmaError", exc.reason, unit, exc.line, 1)]) from None
         return self._compile({unit: {"content": text}}, unit, version)
 
-    def _compile(self, sources: dict[str, dict], unit: str, version: str) -> CompileResult:
+    def compile_sources(self, sources: dict[str, dict], unit: str, version: str,
+                        settings: dict[str, Any] | None = None) -> CompileResult:
+        """Several source units in one compile (a project's settings group): ``sources`` maps
+        absolute unit names to ``{"content": text}``; ``settings`` (optimizer, remappings,
+        evmVersion, viaIR) replace the compiler's own; ``unit`` is the file the result is about."""
+        return self._compile(sources, unit, version, settings)
+
+    def _compile(self, sources: dict[str, dict], unit: str, version: str,
+                 overrides: dict[str, Any] | None = None) -> CompileResult:
         backend = self.backend_for(version)
         settings: dict[str, Any] = {
             "optimizer": {"enabled": self.optimize, "runs": 200},
@@ -198,6 +206,7 @@ class Compiler:
         }
         if self.evm_version:
             settings["evmVersion"] = self.evm_version
+        settings.update(overrides or {})
         input_json = {"language": "Solidity", "sources": sources, "settings": settings}
         key = hashlib.sha256(json.dumps([version, backend.name, input_json], sort_keys=True).encode()).hexdigest()
         hit = self._remembered(key)
@@ -230,7 +239,7 @@ class Compiler:
             warnings=[d for d in diagnostics if d.severity != "error"],
             remappings=settings["remappings"],
             raw=output,
-            evm_version=self.evm_version,
+            evm_version=settings.get("evmVersion"),
         )
         self._remember(key, result, [s for s in (output.get("sources") or {}) if s not in sources])
         return result
