@@ -92,8 +92,10 @@ def _emit(results: list[dict], fmt: str, output: Path | None, baseline_doc, summ
 @click.option("--constructor-args", "ctor", help='JSON: {"Contract": [args...]} for contracts whose constructor ouro cannot guess.')
 @click.option("--fail-on", type=click.Choice(_SEV), default="high", show_default=True,
               help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--include-tests", is_flag=True, help="Also analyse tests, scripts and mocks (left out by default).")
+@click.option("--include-libs", is_flag=True, help="Also analyse library code (lib/, dependencies).")
 def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db, fresh, cluster, static_only, seed,
-           max_examples, steps, chain, no_replay, ctor, fail_on) -> None:
+           max_examples, steps, chain, no_replay, ctor, fail_on, include_tests, include_libs) -> None:
     """Verify Solidity files, folders (every .sol below) or globs: Slither and ouro's static checks,
     then property tests on an EVM; each file with the compiler its pragma needs.
 
@@ -110,10 +112,27 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
                          replay=not no_replay, constructor_args=_constructor_args(ctor), timeout=timeout,
                          memory_mb=memory_mb)
     baseline_doc = _load_baseline(baseline)
+    if manifest is None:
+        from .cli_project import ProjectError, project_for
+
+        try:
+            found = project_for(list(files))
+        except ProjectError as exc:
+            _fail(str(exc))
+        if found is not None:
+            results = _verify_project(*found, config, include_tests, include_libs, db, cluster)
+            results = _emit(results, fmt, output, baseline_doc, summary=len(results) > 1)
+            sys.exit(exit_code(results, fail_on))
     try:
         paths = discover(list(files), manifest)
     except DiscoveryError as exc:
         _fail(str(exc))
+    from .cli_project import filter_plain_folders
+
+    paths, left_out = filter_plain_folders(list(files), paths, include_tests, include_libs)
+    if left_out:
+        err.print("not analysed: " + ", ".join(f"{n} {role}" for role, n in sorted(left_out.items()))
+                  + " file(s) (--include-tests, --include-libs)")
     if not paths:
         _fail("no .sol files found in " + ", ".join(map(str, files or [manifest])))
     try:
@@ -142,6 +161,31 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
                                                     if outcome.worker_restarts else ""))
     results = _emit(outcome.results, fmt, output, baseline_doc, summary=batch)
     sys.exit(exit_code(results, fail_on))
+
+
+def _verify_project(project, args, config, include_tests, include_libs, db, cluster) -> list[dict]:
+    """A Foundry/Hardhat/Truffle/brownie project: one compile per settings group, in this process."""
+    from verify.compile import Compiler
+    from verify.pipeline import VerifyOptions
+
+    from .cli_project import run_project
+
+    if db or cluster:
+        _fail(f"{project.kind} project {project.root}: --db and --cluster take files or plain folders; "
+              "a project is verified in one process (name its files to use them)")
+    opts = VerifyOptions(static_only=config.static_only, seed=config.seed, max_examples=config.max_examples,
+                         steps=config.steps, chain=config.chain, replay=config.replay,
+                         constructor_args=config.constructor_args)
+    try:
+        run = run_project(project, args, include_tests, include_libs, Compiler(), opts, config.timeout)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        sys.exit(EXIT_INTERRUPTED)
+    err.print(escape(run.summary()))
+    if not run.results:
+        _fail(f"{project.kind} project {project.root}: no product .sol files"
+              + ("" if include_tests else " (tests, scripts and mocks need --include-tests)"))
+    return run.results
 
 
 def exit_code(results: list[dict], fail_on: str) -> int:

@@ -219,8 +219,8 @@ def run_dynamic(compiled, opts: DynamicOptions | None = None) -> DynamicReport:
     t0 = time.perf_counter()
     try:
         wanted = engine_evm(compiled.version, opts.chain)
-        if wanted and compiled.evm_version == wanted:
-            engine_build = compiled  # already built for the engine's EVM: no second compile
+        if compiled.evm_version == wanted:  # built for the engine's EVM (None: the compiler's default)
+            engine_build = compiled  # no second compile
         else:
             engine_build = _engine_compile(compiled.file, compiled.version, opts.chain)
     except Exception as exc:  # noqa: BLE001 - reported, static results stand
