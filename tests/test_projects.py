@@ -127,3 +127,11 @@ def test_roles_and_layout_priority(tmp_path):
     (tmp_path / "foundry.toml").write_text("[profile.default]\n")
     p = detect_project(tmp_path)
     assert p.kind == "foundry" and p.sources == ["src"] and p.libs == ("lib",)
+
+
+def test_a_missing_import_outside_a_project_names_the_line_and_the_fix(ouro_env, tmp_path):
+    (tmp_path / "A.sol").write_text('pragma solidity ^0.8.0;\nimport "ds-test/test.sol";\ncontract A is DSTest {}\n')
+    proc = ouro(ouro_env, "verify", "A.sol", "--static-only", "--format", "json", cwd=tmp_path)
+    r = _report(proc)["A.sol"]
+    assert r["status"] == "compile-error"
+    assert 'A.sol:2: import "ds-test/test.sol" not found: no remapping covers "ds-test/"' in r["error"], r["error"]

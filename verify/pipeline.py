@@ -63,7 +63,11 @@ def compile_for(entry: dict[str, Any], p: Path, given: str | Path, compile_file)
     try:
         compiled = compile_file(p)
     except CompileError as exc:
-        entry.update(status="compile-error", error=str(exc), compiler=exc.version and f"solc {exc.version}")
+        from .project.imports import missing_import_hints
+
+        hints = missing_import_hints(exc.diagnostics, p)
+        entry.update(status="compile-error", error=str(exc) + "".join(f"\n  {h}" for h in hints),
+                     compiler=exc.version and f"solc {exc.version}")
         return None
     except NoCompilerError as exc:
         entry.update(status="error", error=str(exc))

@@ -112,8 +112,10 @@ class _Resolver:
             return f"the npm dependency {pkg} is declared in package.json but not installed; run `npm ci`"
         if imp.startswith("@") or self.project.kind in ("hardhat", "truffle"):
             return f"a missing npm dependency: run `npm install {pkg}`, or add a remapping for \"{first}/\""
-        where = "remappings.txt" if self.project.kind == "foundry" else (
-            "compiler.solc.remappings in brownie-config.yaml" if self.project.kind == "brownie" else "a remapping")
+        if self.project.kind == "plain":
+            return (f"no remapping covers \"{first}/\": verify the project folder (the one with foundry.toml, "
+                    f"hardhat.config.* or brownie-config.yaml), or add `{first}/=<folder>/` to its remappings")
+        where = "remappings.txt" if self.project.kind == "foundry" else "compiler.solc.remappings in brownie-config.yaml"
         return f"no remapping covers \"{first}/\": add `{first}/=<folder>/` to {where}"
 
     def _declared_packages(self) -> set[str]:
@@ -170,3 +172,25 @@ def closure_of(file: Path, closure: SourceClosure, project: Project) -> set[str]
             if hit is not None:
                 stack.append(str(hit.resolve()))
     return seen
+
+
+_NOT_FOUND = re.compile(r'Source "([^"]+)" not found')
+
+
+def missing_import_hints(diagnostics, file: Path) -> list[str]:
+    """For a compile of one file outside project mode: each "Source ... not found" diagnostic as
+    the import, the importing ``file:line`` and the likely fix."""
+    from .layouts import detect_project, find_project_root
+
+    root = find_project_root(file) or Path(file).resolve().parent
+    project = detect_project(root)
+    res = _Resolver(project)
+    out = []
+    for d in diagnostics:
+        m = _NOT_FOUND.search(getattr(d, "message", "") or "")
+        if not m or not d.file:
+            continue
+        imp = m.group(1)
+        tried = res.candidates(imp, Path(d.file))
+        out.append(str(MissingImport(project.display(Path(d.file)), d.line or 0, imp, res.fix_for(imp, tried))))
+    return out
