@@ -87,6 +87,7 @@ class CompileResult:
     remappings: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict, repr=False)
     evm_version: str | None = None  # the EVM asked for; None: the compiler's default
+    notes: list[str] = field(default_factory=list)  # e.g. the release retries that found a working solc
 
     def contract(self, name: str) -> CompiledContract:
         matches = [c for key, c in self.contracts.items() if c.name == name or key == name]
@@ -139,7 +140,8 @@ class Compiler:
 
     def resolve_version(self, path: Path) -> str:
         nm = self.node_modules()
-        return resolve_version(collect_pragmas(path, [nm] if nm else []), known_versions(), str(path))
+        return resolve_version(collect_pragmas(path, [nm] if nm else [], self.remappings()), known_versions(),
+                               str(path))
 
     def backend_for(self, version: str) -> CompilerBackend:
         with self._lock:  # one install per version at a time within a process
@@ -163,6 +165,10 @@ class Compiler:
         threading.Thread(target=load, name="ouro-compiler-warm", daemon=True).start()
 
     # -- compiling ---------------------------------------------------------------------
+    # settings a caller wants in every compile_file (e.g. a block explorer's viaIR, libraries,
+    # optimizer runs); None: the constructor's options alone
+    compile_overrides: dict[str, Any] | None = None
+
     def compile_file(self, path: str | Path, version: str | None = None) -> CompileResult:
         p = Path(path).resolve()
         try:
@@ -171,13 +177,10 @@ class Compiler:
             raise CompileError(str(p), None, [Diagnostic("error", "IOError", f"not UTF-8 text: {exc}", str(p))]) from None
         except OSError as exc:
             raise CompileError(str(p), None, [Diagnostic("error", "IOError", exc.strerror or str(exc), str(p))]) from None
-        if version is None:
-            try:
-                version = self.resolve_version(p)
-            except PragmaError as exc:
-                raise CompileError(str(p), None, [Diagnostic("error", "PragmaError", exc.reason,
-                                                             exc.file or str(p), exc.line, 1)]) from None
-        return self._compile({str(p): {"content": text}}, str(p), version)
+        from .retry import compile_with_retries
+
+        # the release the pragmas allow, retried on others when it cannot parse the file (see retry.py)
+        return compile_with_retries(self, p, text, version, self.compile_overrides)
 
     def compile_source(self, text: str, filename: str = "Contract.sol", version: str | None = None) -> CompileResult:
         """Compile source text that is not on disk; imports resolve from the working directory."""

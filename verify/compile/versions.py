@@ -1,7 +1,9 @@
 """Solidity version pragmas: parsing, and resolution against the releases that exist.
 
 Policy: the newest known release that satisfies every ``pragma solidity`` of the file and of the
-local files it imports. A file without a pragma gets ``DEFAULT_VERSION``.
+local files it imports. A file without a pragma gets ``DEFAULT_VERSION``; compile_file retries
+other releases when that one cannot parse the file (see retry.py). Pragmas are read as leniently
+as solc reads them (``^ 0.4 .9``, ``>0.4.99<0.6``, ``0.4.x``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ __all__ = [
     "DEFAULT_VERSION",
     "Pragma",
     "PragmaError",
+    "allowed_versions",
     "known_versions",
     "find_pragmas",
     "resolve_version",
@@ -103,17 +106,64 @@ def find_imports(source: str) -> list[str]:
     return _IMPORT.findall(_blank_comments(source))
 
 
+# solc reads a pragma as a token stream, so spaces may fall anywhere between tokens, even inside a
+# version the scanner split into number literals ('^ 0.4 .9' is '^0.4.9' to solc 0.4.x).
+_PART = r"(?:\d+|[xX*])"
+_PRAGMA_TOKEN = re.compile(
+    rf"\s*(?:(?P<alt>\|\|)|(?P<op><=|>=|<|>|=|\^|~)|(?P<ver>{_PART}(?:\s*\.\s*{_PART}){{0,2}})|(?P<dash>-))"
+)
+
+
 def _normalize(text: str) -> str:
-    """Solidity's pragma grammar is npm-semver's, with looser spacing: '>=0.4.0<0.6.0', '= 0.5.1'."""
-    t = text.strip()
-    t = re.sub(r"([0-9xX*])\s*(?=[<>=^~])", r"\1 ", t)  # ">=0.4.0<0.6.0" -> ">=0.4.0 <0.6.0"
-    t = re.sub(r"(<=|>=|<|>|=|\^|~)\s+", r"\1", t)  # "= 0.5.1" -> "=0.5.1"
-    t = re.sub(r"(?<![<>])=(?=\d)", "", t)  # "=0.5.1" -> "0.5.1"
-    return t
+    """A pragma constraint as npm-semver text, read as leniently as solc reads it: spaces anywhere
+    between tokens ('^ 0.4 .9', '>= 0.4.22 < 0.6.0', '= 0.5.1'), no space between comparators
+    ('>0.4.99<0.6'), partial versions ('0.4', '~0.4', '0.4.x', '*'), '||' alternatives and
+    'a - b' ranges. ValueError names the first token that is not part of that grammar."""
+    alternatives: list[list[str]] = [[]]
+    pos, op, t = 0, "", text.strip()
+    while pos < len(t):
+        m = _PRAGMA_TOKEN.match(t, pos)
+        if m is None or m.end() == pos:
+            raise ValueError(f"unexpected {t[pos:].strip()[:20]!r}")
+        pos = m.end()
+        if m.group("alt"):
+            if op or not alternatives[-1]:
+                raise ValueError("'||' without a version before it")
+            alternatives.append([])
+        elif m.group("op"):
+            if op:
+                raise ValueError(f"two operators in a row: {op!r} {m.group('op')!r}")
+            op = m.group("op")
+        elif m.group("dash"):
+            if op or not alternatives[-1] or alternatives[-1][-1] == "-" or not alternatives[-1][-1][:1].isdigit():
+                raise ValueError("'-' must stand between two versions")
+            alternatives[-1].append("-")
+        else:
+            version = re.sub(r"\s+", "", m.group("ver"))
+            alternatives[-1].append(("" if op == "=" else op) + version)
+            op = ""
+    if op:
+        raise ValueError(f"operator {op!r} without a version")
+    if not alternatives[-1] or alternatives[-1][-1] == "-":
+        raise ValueError("empty constraint" if not t else "incomplete constraint")
+    return " || ".join(" ".join(a) for a in alternatives)
 
 
-def collect_pragmas(path: Path, search_roots: list[Path] | None = None) -> list[Pragma]:
-    """Pragmas of ``path`` and of every local file it imports (transitively)."""
+def _remapped(imp: str, remappings: list[str]) -> Path | None:
+    """Where a remapping (``prefix=target``, a context ``ctx:`` ignored) sends a non-relative import;
+    the longest prefix wins, as in solc."""
+    best = None
+    for m in remappings:
+        prefix, sep, target = m.split(":", 1)[-1].partition("=")
+        if sep and prefix and imp.startswith(prefix) and (best is None or len(prefix) > len(best[0])):
+            best = (prefix, target)
+    return Path(best[1] + imp[len(best[0]):]) if best else None
+
+
+def collect_pragmas(path: Path, search_roots: list[Path] | None = None,
+                    remappings: list[str] | None = None) -> list[Pragma]:
+    """Pragmas of ``path`` and of every local file it imports (transitively); non-relative imports
+    are looked up through ``remappings`` first, then below ``path``'s folder and ``search_roots``."""
     seen: set[Path] = set()
     pragmas: list[Pragma] = []
     stack = [path.resolve()]
@@ -132,12 +182,24 @@ def collect_pragmas(path: Path, search_roots: list[Path] | None = None) -> list[
             if imp.startswith("."):
                 stack.append((p.parent / imp).resolve())
             else:
+                target = _remapped(imp, remappings or [])
+                if target is not None and target.is_absolute() and target.is_file():
+                    stack.append(target.resolve())
+                    continue
                 for root in [p.parent, *roots]:
                     cand = root / imp
                     if cand.is_file():
                         stack.append(cand.resolve())
                         break
     return pragmas
+
+
+def allowed_versions(pragmas: list[Pragma], available: tuple[str, ...] | list[str] | None = None) -> list[str]:
+    """Every release in ``available`` (default: all known) that satisfies every pragma, newest
+    first; PragmaError for a pragma that cannot be parsed."""
+    pool = [semantic_version.Version(v) for v in (available if available is not None else known_versions())]
+    specs = [p.spec() for p in pragmas]
+    return [str(v) for v in sorted(pool, reverse=True) if all(v in s for s in specs)]
 
 
 def resolve_version(
