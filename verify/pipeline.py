@@ -16,7 +16,7 @@ from typing import Any
 from .analysers import crash_from, engine_crashes, one_line, settle
 from .compile import CompileError, Compiler, NoCompilerError
 from .crosscheck import cross_check
-from .findings import severity_rank
+from .findings import assign_fingerprints, severity_rank
 from .report import finding_from_slither
 from .static.slither_runner import run_slither
 
@@ -131,6 +131,7 @@ def analyse_compiled(entry: dict[str, Any], p: Path, compiled, static_run, opts:
     finally:
         if rep is not None:
             rep.close()
+    assign_fingerprints(findings)  # stable ids: the flagged code, not line numbers (verify/findings.py)
     unique = {}
     for f in findings:
         unique.setdefault(f.id, f)

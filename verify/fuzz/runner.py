@@ -18,7 +18,7 @@ from typing import Any, Callable
 from eth_abi import decode
 
 from verify.compile import Compiler
-from verify.findings import Finding
+from verify.findings import Finding, assign_fingerprints
 from verify.pipeline import compile_for, new_entry
 
 from .campaign import Campaign, Stats
@@ -292,7 +292,7 @@ def fuzz_file(path: str | Path, compiler: Compiler | None = None, opts: FuzzOpti
     if entry["crashes"] and not campaigns:
         entry["status"] = "error"
         entry["error"] = "; ".join(c["message"] for c in entry["crashes"])
-    entry["findings"] = [f.to_dict() for f in findings]
+    entry["findings"] = [f.to_dict() for f in assign_fingerprints(findings)]  # stable ids (verify/findings.py)
     entry["fuzz"] = {"campaigns": campaigns, "seconds": round(time.monotonic() - started, 2),
                      "workers": opts.workers, "seed": opts.seed, "interrupted": interrupted[0]}
     if interrupted[0]:
