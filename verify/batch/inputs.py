@@ -59,6 +59,19 @@ def inspect_input(path: Path, display: str) -> BatchInput:
         else:
             if not text.strip():
                 problem = f"{display}: empty file (only whitespace), nothing to verify"
+    if not problem and path.suffix.lower() == ".json":
+        problem = _explorer_problem(path, display)
     if problem:
         item.problem = result_entry(display, "error", problem)
     return item
+
+
+def _explorer_problem(path: Path, display: str) -> str:
+    """Why a ``.json`` input is not verified (discover expands the explorer JSON it can read)."""
+    from verify.project.explorer import ExplorerInputError, load_explorer_json
+
+    try:
+        load_explorer_json(path)
+    except ExplorerInputError as exc:
+        return f"{exc} (not verified)"
+    return f"{display}: a block explorer's JSON: name it on the command line to verify its sources"

@@ -38,12 +38,82 @@ def init_pool_worker(memory_mb: int | None) -> None:
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
-def _compiler(install: bool):
-    if install not in _COMPILERS:
-        from verify.compile import Compiler
+def _noting_compiler_class():
+    from verify.compile import CompileError, Compiler
 
-        _COMPILERS[install] = Compiler(install=install)
-    return _COMPILERS[install]
+    class NotingCompiler(Compiler):
+        """Keeps the notes of its last compile_file (e.g. which release worked after a retry) for
+        the file's row; ``pinned_version`` (a block explorer's named release) when none is asked."""
+
+        last_notes: list[str] = []
+        pinned_version: str | None = None
+
+        def compile_file(self, path, version=None):
+            self.last_notes = []
+            try:
+                result = super().compile_file(path, version or self.pinned_version)
+            except CompileError as exc:
+                self.last_notes = list(getattr(exc, "notes", []))
+                raise
+            self.last_notes = list(result.notes)
+            return result
+
+    return NotingCompiler
+
+
+def _compiler(install: bool, path: str | None = None):
+    """The worker's compiler; for a block explorer's unit file one with that JSON's remappings and
+    settings (optimizer, evmVersion, viaIR, libraries) and its named release."""
+    explorer = _explorer_of(path)
+    key: Any = install if explorer is None else (install, str(explorer.folder))
+    if key not in _COMPILERS:
+        cls = _noting_compiler_class()
+        if explorer is None:
+            _COMPILERS[key] = cls(install=install)
+        else:
+            optimizer = explorer.settings.get("optimizer")
+            c = cls(install=install, remappings=explorer.remappings,
+                    optimize=bool(isinstance(optimizer, dict) and optimizer.get("enabled")),
+                    evm_version=explorer.settings.get("evmVersion"))
+            c.compile_overrides = explorer.compile_overrides() or None
+            c.pinned_version = explorer.version
+            explorers = [k for k in _COMPILERS if isinstance(k, tuple)]
+            if len(explorers) >= 8:
+                del _COMPILERS[explorers[0]]
+            _COMPILERS[key] = c
+    return _COMPILERS[key]
+
+
+def _explorer_of(path: str | None):
+    if path is None or "ouro-explorer" not in str(path):
+        return None
+    from verify.project.explorer import explorer_sources_of
+
+    return explorer_sources_of(path)
+
+
+def _finish_entry(entry: dict[str, Any], compiler, path: str, display: str) -> None:
+    """The compile's notes first; for an explorer unit, its written folder named as the JSON."""
+    notes = list(getattr(compiler, "last_notes", []) or [])
+    entry["notes"] = list(dict.fromkeys([*notes, *entry.get("notes", [])]))
+    explorer = _explorer_of(path)
+    if explorer is None or ":" not in display:
+        return
+    json_name = display.rsplit(":", 1)[0]
+    folder = f"{explorer.folder}/"
+
+    def fix(value):
+        if isinstance(value, str):
+            return value.replace(folder, f"{json_name}:")
+        if isinstance(value, list):
+            return [fix(v) for v in value]
+        if isinstance(value, dict):
+            return {k: fix(v) for k, v in value.items()}
+        return value
+
+    for key in ("error", "notes", "findings", "crashes"):
+        if key in entry:
+            entry[key] = fix(entry[key])
 
 
 def _reset_compile_server() -> None:
@@ -69,8 +139,10 @@ def _verify(task: dict[str, Any]) -> dict[str, Any]:
         from verify.pipeline import VerifyOptions, verify_file
 
         opts = VerifyOptions(**task["options"])
+        compiler = _compiler(task.get("install", False), task["path"])
         with time_limit(timeout):
-            entry = verify_file(task["path"], _compiler(task.get("install", False)), opts)
+            entry = verify_file(task["path"], compiler, opts)
+        _finish_entry(entry, compiler, task["path"], display)
     except FileTimeout:
         _reset_compile_server()
         entry = result_entry(display, "timeout",

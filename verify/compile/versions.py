@@ -76,7 +76,7 @@ def summarize_versions(versions: tuple[str, ...] | list[str]) -> str:
 _COMMENT_OR_STRING = re.compile(
     r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S
 )
-_PRAGMA = re.compile(r"\bpragma\s+solidity\s+([^;]*);")
+_PRAGMA = re.compile(r"\bpragma\s+solidity\b\s*([^;]*);")
 _IMPORT = re.compile(r'\bimport\s+(?:[^;]*?\bfrom\s+)?["\']([^"\']+)["\']')
 
 
