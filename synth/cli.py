@@ -224,6 +224,8 @@ from synth.cli_repair import repair as _repair_cmd  # noqa: E402
 main.add_command(_repair_cmd, "repair")
 from synth.cli_fuzz import fuzz as _fuzz_cmd  # noqa: E402
 main.add_command(_fuzz_cmd, "fuzz")
+from synth.cli_triage import triage as _triage_cmd  # noqa: E402
+main.add_command(_triage_cmd, "triage")
 
 
 @main.command()

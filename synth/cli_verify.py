@@ -47,12 +47,49 @@ def _load_baseline(baseline: Path | None):
         _fail(str(exc))
 
 
-def _emit(results: list[dict], fmt: str, output: Path | None, baseline_doc, summary: bool) -> list[dict]:
-    """Baseline filter, then the report: written atomically to --output and/or printed."""
+def _load_triage(root: Path | None):
+    """The verdicts of `ouro triage` for the project root of ``root`` (default: the working directory)."""
+    from verify.triage import TriageError, find_root, load_triage, triage_path
+
+    try:
+        return load_triage(triage_path(find_root(root)))
+    except TriageError as exc:
+        _fail(str(exc))
+
+
+def _changed(ref: str | None, root: Path | None):
+    """--diff REF: the code changed since REF in the git repository of ``root`` (or the working directory)."""
+    if ref is None:
+        return None
+    from verify.diff_scope import DiffError, changed_code
+
+    try:
+        return changed_code(ref, root)
+    except DiffError as exc:
+        _fail(str(exc))
+
+
+def _emit(results: list[dict], fmt: str, output: Path | None, baseline_doc, summary: bool,
+          changed=None, base: Path | None = None, triage=None, show_triaged: bool = False) -> list[dict]:
+    """--diff scope, triage and baseline filters, then the report: written atomically to --output
+    and/or printed."""
     from verify.batch.formats import render
     from verify.batch.progress import summary_table
     from verify.report import render_table, write_atomic
 
+    if changed is not None:
+        from verify.diff_scope import scope_results
+
+        results, left = scope_results(results, changed, base)
+        err.print(f"--diff {escape(changed.ref)}: {sum(len(r['findings']) for r in results)} finding(s) in changed "
+                  f"code, {left} elsewhere not shown")
+    if triage:
+        from verify.triage import apply_triage
+
+        results, n = apply_triage(results, triage, show_triaged)
+        if n:
+            err.print(f"{n} triaged finding(s) " + ("shown with their verdicts" if show_triaged
+                                                    else "hidden (--show-triaged shows them)"))
     if baseline_doc is not None:
         from verify.baseline import filter_new
 
@@ -92,15 +129,26 @@ def _emit(results: list[dict], fmt: str, output: Path | None, baseline_doc, summ
 @click.option("--constructor-args", "ctor", help='JSON: {"Contract": [args...]} for contracts whose constructor ouro cannot guess.')
 @click.option("--fail-on", type=click.Choice(_SEV), default="high", show_default=True,
               help="Exit 1 when a finding at or above this severity exists.")
+@click.option("--diff", "diff_ref", metavar="GIT_REF",
+              help="Report only findings in code changed since this git ref (a pull request's base): "
+                   "edited lines and new files of the working tree; unchanged files are not verified.")
+@click.option("--show-triaged", is_flag=True,
+              help="Also show findings triaged with `ouro triage`, with their status and reason.")
 @click.option("--include-tests", is_flag=True, help="Also analyse tests, scripts and mocks (left out by default).")
 @click.option("--include-libs", is_flag=True, help="Also analyse library code (lib/, dependencies).")
 def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db, fresh, cluster, static_only, seed,
-           max_examples, steps, chain, no_replay, ctor, fail_on, include_tests, include_libs) -> None:
+           max_examples, steps, chain, no_replay, ctor, fail_on, diff_ref, show_triaged, include_tests,
+           include_libs) -> None:
     """Verify Solidity files, folders (every .sol below) or globs: Slither and ouro's static checks,
     then property tests on an EVM; each file with the compiler its pragma needs.
 
+    Findings triaged with `ouro triage` (.ouro/triage.json at the project root) are hidden and
+    counted in the notes. With --diff REF only files changed since REF are reported, and in them
+    only findings on changed lines.
+
     Exit status: 0 no finding at or above --fail-on, 1 findings (partial files' count too), 2 tool
     error (a file that did not verify, a bad argument, or a partial file with no such finding).
+    Hidden and triaged findings do not count.
     """
     from verify.batch import BatchConfig, DiscoveryError, ResultStore, StoreError, discover, run_batch
     from verify.batch.executors import ClusterError
@@ -120,9 +168,12 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
         except ProjectError as exc:
             _fail(str(exc))
         if found is not None:
+            scope = dict(changed=_changed(diff_ref, found[0].root), base=found[0].root,
+                         triage=_load_triage(found[0].root), show_triaged=show_triaged)
             results = _verify_project(*found, config, include_tests, include_libs, db, cluster)
-            results = _emit(results, fmt, output, baseline_doc, summary=len(results) > 1)
+            results = _emit(results, fmt, output, baseline_doc, summary=len(results) > 1, **scope)
             sys.exit(exit_code(results, fail_on))
+    scope = dict(changed=_changed(diff_ref, None), triage=_load_triage(None), show_triaged=show_triaged)
     try:
         paths = discover(list(files), manifest)
     except DiscoveryError as exc:
@@ -135,6 +186,12 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
                   + " file(s) (--include-tests, --include-libs)")
     if not paths:
         _fail("no .sol files found in " + ", ".join(map(str, files or [manifest])))
+    if scope["changed"] is not None:
+        paths, unchanged = [p for p in paths if scope["changed"].touches_file(p)], len(paths)
+        err.print(f"--diff {escape(diff_ref)}: {len(paths)} of {unchanged} file(s) changed")
+        if not paths:
+            _emit([], fmt, output, baseline_doc, summary=False, **scope)
+            sys.exit(EXIT_OK)
     try:
         store = ResultStore(db) if db else None
     except StoreError as exc:
@@ -159,7 +216,7 @@ def verify(files, manifest, fmt, output, baseline, jobs, timeout, memory_mb, db,
                   if db else f"{len(paths)} file(s) verified", end="")
         err.print(f" in {outcome.seconds:.1f} s" + (f"; {outcome.worker_restarts} worker restart(s)"
                                                     if outcome.worker_restarts else ""))
-    results = _emit(outcome.results, fmt, output, baseline_doc, summary=batch)
+    results = _emit(outcome.results, fmt, output, baseline_doc, summary=batch, **scope)
     sys.exit(exit_code(results, fail_on))
 
 
@@ -196,7 +253,7 @@ def exit_code(results: list[dict], fail_on: str) -> int:
         return EXIT_TOOL_ERROR
     limit = _SEV.index(fail_on)
     if any(_SEV.index(f["severity"]) <= limit for r in results for f in r["findings"]
-           if f["confirmed"] is not False and f["severity"] in _SEV):
+           if f["confirmed"] is not False and f["severity"] in _SEV and not f.get("triage")):
         return EXIT_FINDINGS
     return EXIT_TOOL_ERROR if any(r["status"] == "partial" for r in results) else EXIT_OK
 
@@ -206,7 +263,9 @@ def exit_code(results: list[dict], fail_on: str) -> int:
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table")
 @click.option("--output", type=click.Path(path_type=Path), help="Write the report here (atomically).")
 @click.option("--baseline", type=click.Path(path_type=Path), help="An earlier JSON report: show only new findings.")
-def report(database, fmt, output, baseline) -> None:
+@click.option("--show-triaged", is_flag=True,
+              help="Also show findings triaged with `ouro triage`, with their status and reason.")
+def report(database, fmt, output, baseline, show_triaged) -> None:
     """Re-render a results database (`ouro verify --db`) without verifying again: the newest result
     of each file."""
     from verify.batch import ResultStore, StoreError
@@ -219,5 +278,5 @@ def report(database, fmt, output, baseline) -> None:
         _fail(str(exc))
     if not results:
         err.print(f"[yellow]warning[/] {escape(str(database))} holds no results")
-    _emit(results, fmt, output, baseline_doc, summary=True)
+    _emit(results, fmt, output, baseline_doc, summary=True, triage=_load_triage(None), show_triaged=show_triaged)
     sys.exit(EXIT_OK)

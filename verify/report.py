@@ -87,13 +87,15 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
         shown = [f for f in r["findings"] if f["severity"] != "informational"]
         if shown:
             table = Table(show_lines=False)
-            for col in ("severity", "category", "check", "where", "lines", "confirmed"):
+            triaged = any(f.get("triage") for f in shown)
+            for col in ("severity", "category", "check", "where", "lines", "confirmed") + (("triage",) if triaged else ()):
                 table.add_column(col, overflow="fold")
             for f in shown:
                 where = ".".join(x for x in (f["contract"], f["function"]) if x)
                 conf = {True: "[red]yes[/]", False: "[green]no[/]", None: "-"}[f["confirmed"]]
                 table.add_row(f["severity"], f["category"], f["check"], escape(where),
-                              ",".join(map(str, f["lines"][:8])), conf)
+                              ",".join(map(str, f["lines"][:8])), conf,
+                              *((escape(_triage_text(f.get("triage"))),) if triaged else ()))
             console.print(table)
             for f in shown:
                 ev = f.get("evidence") or {}
@@ -110,6 +112,14 @@ def render_table(results: list[dict[str, Any]], console: Console) -> None:
             console.print(f"  {len(shown)} finding(s) at low or above" + (f", {hidden} informational" if hidden else "")
                           + ("; partial: an analyser crashed (see the notes), the others' findings are shown"
                              if r["status"] == "partial" else ""))
+
+
+def _triage_text(t: dict[str, Any] | None) -> str:
+    """A finding's verdict (``ouro triage``) in one line: "false-positive: the reason (by, at)"."""
+    if not t:
+        return ""
+    who = ", ".join(str(x) for x in (t.get("by"), t.get("at")) if x)
+    return f"{t.get('status')}: {t.get('reason')}" + (f" ({who})" if who else "")
 
 
 def _umask() -> int:
@@ -199,16 +209,24 @@ def render_sarif(results: list[dict[str, Any]]) -> str:
             })
             lines = [n for n in f["lines"] if isinstance(n, int) and n >= 1]
             region = {"startLine": min(lines), "endLine": max(lines)} if lines else {"startLine": 1}
-            sarif_results.append({
+            res = {
                 "ruleId": f["check"],
                 "level": level,
                 "message": {"text": f["message"] or f"{f['check']} ({f['category']})"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(r["file"])},
                                                     "region": region}}],
-                "partialFingerprints": {"ouroFindingId/v1": f["id"]},
+                # the finding id: check, file name, contract, function and the flagged code, not lines
+                "partialFingerprints": {"ouroFingerprint/v1": f["id"]},
                 "properties": {"severity": f["severity"], "confidence": f["confidence"], "confirmed": f["confirmed"],
                                "category": f["category"], "contract": f["contract"], "function": f["function"]},
-            })
+            }
+            t = f.get("triage")
+            if t:  # `ouro triage`: a suppression kept outside the source, its reason the justification
+                res["suppressions"] = [{"kind": "external", "status": "accepted",
+                                        "justification": f"{t.get('status')}: {t.get('reason')}",
+                                        "properties": {"triageStatus": t.get("status"), "reason": t.get("reason"),
+                                                       "by": t.get("by"), "at": t.get("at")}}]
+            sarif_results.append(res)
     doc = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -242,12 +260,15 @@ def render_markdown(results: list[dict[str, Any]]) -> str:
             out.append(f"> note: {_md_cell(note)}")
         shown = [f for f in r["findings"] if f["severity"] != "informational"]
         if shown:
-            out += ["| severity | category | check | where | lines | confirmed |", "|---|---|---|---|---|---|"]
+            triaged = any(f.get("triage") for f in shown)
+            out += ["| severity | category | check | where | lines | confirmed |" + (" triage |" if triaged else ""),
+                    "|---|---|---|---|---|---|" + ("---|" if triaged else "")]
             for f in shown:
                 where = ".".join(x for x in (f["contract"], f["function"]) if x)
                 conf = {True: "yes", False: "no", None: "-"}[f["confirmed"]]
                 out.append(f"| {f['severity']} | {f['category']} | {f['check']} | {_md_cell(where)} | "
-                           f"{','.join(map(str, f['lines']))} | {conf} |")
+                           f"{','.join(map(str, f['lines']))} | {conf} |"
+                           + (f" {_md_cell(_triage_text(f.get('triage')))} |" if triaged else ""))
             for f in shown:
                 ev = f.get("evidence")
                 if ev and ev.get("trace"):

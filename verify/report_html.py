@@ -146,11 +146,25 @@ def _finding(f: dict[str, Any]) -> str:
         f'<span class="badge sev-{sev}">{sev}</span> <b>{_e(f.get("check"))}</b> '
         f'<span class="cat">{_e(f.get("category"))}</span> <span class="where">{_e(where)}</span>'
         f"{_lines_span(lines)} "
-        f'<span class="conf {conf_css}">{conf_text}</span></summary>'
+        f'<span class="conf {conf_css}">{conf_text}</span>{_triage_badge(f.get("triage"))}</summary>'
         f'<p class="message">{_e(f.get("message"))}</p>'
+        f"{_triage_note(f.get('triage'))}"
         f'<p class="meta">id {_e(f.get("id"))} · source {_e(f.get("source"))} · confidence {_e(f.get("confidence"))}</p>'
         f"{_evidence(f.get('evidence'))}</details>"
     )
+
+
+def _triage_badge(t: Any) -> str:
+    return f' <span class="triage">triaged: {_e(t.get("status"))}</span>' if isinstance(t, dict) else ""
+
+
+def _triage_note(t: Any) -> str:
+    """The verdict of `ouro triage` on a finding shown with --show-triaged: status, reason, who, when."""
+    if not isinstance(t, dict):
+        return ""
+    who = " · ".join(_e(t[k]) for k in ("by", "at") if t.get(k))
+    return (f'<p class="triage-note"><b>triaged {_e(t.get("status"))}</b>: {_e(t.get("reason"))}'
+            + (f' <span class="meta">({who})</span>' if who else "") + "</p>")
 
 
 def _lines_span(lines: str) -> str:
@@ -231,7 +245,8 @@ details.finding.sev-medium{border-color:#ef6c00}details.finding.sev-low{border-c
 summary{cursor:pointer}.badge{display:inline-block;border-radius:3px;padding:0 6px;color:#fff;background:#78909c;font-size:12px}
 .badge.sev-high{background:#c62828}.badge.sev-medium{background:#ef6c00}.badge.sev-low{background:#f9a825;color:#1d2430}
 .cat,.where,.lines,.meta{color:#5b6474}.conf{font-size:12px;border:1px solid;border-radius:3px;padding:0 4px}
-.conf.confirmed{color:#c62828}.conf.refuted{color:#2e7d32}.conf.static{color:#5b6474}
+.triage{font-size:12px;border:1px solid #5b6474;border-radius:3px;padding:0 4px;margin-left:4px;color:#5b6474}
+.triage-note{background:#f3f4f6;padding:4px 8px}.conf.confirmed{color:#c62828}.conf.refuted{color:#2e7d32}.conf.static{color:#5b6474}
 .message{word-break:break-word}.evidence{background:#fafbfc;border:1px dashed #c5cad3;padding:4px 10px;margin:6px 0}
 .evidence h4{margin:4px 0}.evidence h5{margin:8px 0 2px}.replay.reproduced{color:#c62828;font-weight:600}
 tr.changed td{background:#fff4e0}code{font-size:12px}
