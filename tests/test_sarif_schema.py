@@ -85,7 +85,7 @@ def test_github_code_scanning_requirements(sarif):
         loc = res["locations"][0]["physicalLocation"]
         assert loc["artifactLocation"]["uri"] and loc["region"]["startLine"] >= 1
         assert loc["region"].get("endLine", loc["region"]["startLine"]) >= loc["region"]["startLine"]
-        assert len(res["partialFingerprints"]["ouroFindingId/v1"]) == 16
+        assert re.fullmatch(r"[0-9a-f]{16}", res["partialFingerprints"]["ouroFingerprint/v1"])
     uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
     # files under the working directory are reported relative to it, the rest as file:// URIs
     assert "tests/fixtures/vulnerable/ReentrancyBank04.sol" in uris
@@ -108,6 +108,33 @@ def test_relative_paths_stay_relative(validator):
     assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "contracts/My%20Token.sol"
     assert res["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
     assert res["message"]["text"] == "tx-origin (access-control)"
+
+
+def test_fingerprints_and_triage_suppressions_validate(validator):
+    """Triaged findings shown with --show-triaged are SARIF suppressions with the reason as justification."""
+    from verify.triage import apply_triage
+
+    results = verified()[0]["results"]
+    ids = [f["id"] for r in results for f in r["findings"]]
+    assert len(set(ids)) == len(ids)  # one fingerprint per finding, across files
+    triage = {ids[0]: {"status": "false-positive", "reason": "only the owner's vault calls it", "by": "Ada",
+                       "at": "2024-05-01T12:00:00Z"},
+              ids[-1]: {"status": "accepted", "reason": "known <risk> & \"documented\"", "by": None, "at": None}}
+    shown, n = apply_triage(results, triage, show=True)
+    doc = json.loads(render_sarif(shown))
+    assert n == 2 and [e.message for e in validator.iter_errors(doc)] == []
+    out = doc["runs"][0]["results"]
+    assert [r["partialFingerprints"]["ouroFingerprint/v1"] for r in out] == ids
+    sup = {r["partialFingerprints"]["ouroFingerprint/v1"]: r["suppressions"] for r in out if "suppressions" in r}
+    assert sup.keys() == {ids[0], ids[-1]}
+    assert sup[ids[0]][0]["justification"] == "false-positive: only the owner's vault calls it"
+    assert sup[ids[0]][0]["kind"] == "external" and sup[ids[0]][0]["status"] == "accepted"
+    hidden, _ = apply_triage(results, triage)
+    assert len(json.loads(render_sarif(hidden))["runs"][0]["results"]) == len(ids) - 2
+
+    bad = copy.deepcopy(doc)
+    next(r for r in bad["runs"][0]["results"] if "suppressions" in r)["suppressions"][0]["kind"] = "comment"
+    assert list(validator.iter_errors(bad))
 
 
 @pytest.fixture(scope="module")
