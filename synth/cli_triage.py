@@ -34,7 +34,7 @@ def _finding_in_report(report: Path, fid: str) -> tuple[dict, str]:
 
 
 @click.command()
-@click.argument("finding_id", metavar="ID", required=False)
+@click.argument("finding_id", metavar="[ID]", required=False)
 @click.option("--status", type=click.Choice(["false-positive", "accepted", "fixed"]),
               help="The verdict: false-positive (not a flaw), accepted (a known risk), fixed (fixed elsewhere).")
 @click.option("--reason", help="Why; recorded and shown in the reports (required with --status).")
