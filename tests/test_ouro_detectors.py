@@ -182,3 +182,61 @@ def test_every_ouro_detector_declares_a_dasp10_category():
 def test_ouro_detectors_run_with_slithers(analyse):
     run, _ = analyse(STATIC / "dos_push_05.sol")
     assert run.detectors_run >= 90 + len(EXPECTED_CHECKS)
+
+
+# ---- audited idioms: not high, the reason in the message; the same shapes without them stay high
+
+def _final(name: str) -> dict[tuple[str, str, tuple], dict]:
+    """The file's findings as the report has them (static only, after the cross-check)."""
+    from verify.compile import Compiler
+    from verify.pipeline import VerifyOptions, verify_file
+
+    r = verify_file(STATIC / name, Compiler(install=False), VerifyOptions(static_only=True))
+    assert r["status"] == "ok", (r["status"], r["notes"])
+    return {(f["check"], f["function"], tuple(f["lines"])): f for f in r["findings"]}
+
+
+@pytest.fixture(scope="module")
+def clock05():
+    return _final("audited_clock_05.sol")
+
+
+def test_clock_truncation_is_not_randomness(clock05):
+    """uint32(block.timestamp % 2**32): no ouro-weak-randomness, Slither's weak-prng informational."""
+    assert not [k for k in clock05 if k[0] == "ouro-weak-randomness" and k[1] == "update"]
+    prng = clock05[("weak-prng", "update", (15,))]
+    assert prng["severity"] == "informational" and "truncated to 32 bits" in prng["message"]
+    assert prng["evidence"]["idiom"]["severity_before"] == "high"
+    assert not [k for k in clock05 if k[0] == "ouro-time-manipulation"]
+    # a coin flip (% 2) and a pick among players stay high, in both checks
+    for fn, line in (("flip", 30), ("draw", 34)):
+        for check in ("ouro-weak-randomness", "weak-prng"):
+            assert clock05[(check, fn, (line,))]["severity"] == "high", (check, fn)
+
+
+def test_intended_wrap_on_solc_05_is_informational(clock05):
+    elapsed = clock05[("ouro-arithmetic", "update", (16,))]
+    assert elapsed["severity"] == "informational" and "modular uint32" in elapsed["message"]
+    acc = clock05[("ouro-arithmetic", "update", (19,))]
+    assert acc["severity"] == "informational" and "overflow is desired" in acc["message"]
+    plain = clock05[("ouro-arithmetic", "addVolume", (26,))]
+    assert plain["severity"] == "high" and "not high" not in plain["message"]
+
+
+def test_bounded_unchecked_is_low_and_unbounded_stays_high(analyse):
+    _, findings = analyse(STATIC / "audited_unchecked_08.sol")
+    got = {(f["function"], tuple(f["lines"])): f for f in findings if f["check"] == "ouro-arithmetic"}
+    assert {k: f["severity"] for k, f in got.items()} == {
+        ("mint", (16,)): "low", ("burnToken", (24,)): "low", ("moveToken", (32,)): "low",
+        ("credit", (40,)): "high", ("debitToken", (47,)): "high",
+    }
+    assert "added to `totalSupply` with checked arithmetic" in got[("mint", (16,))]["message"]
+    assert "check at line 22" in got[("burnToken", (24,))]["message"]
+    assert "check at line 30" in got[("moveToken", (32,))]["message"]
+
+
+def test_send_only_a_privileged_caller_reaches_is_low():
+    got = _final("audited_privileged_send_08.sol")
+    helper = got[("arbitrary-send-eth", "_send", (35,))]
+    assert helper["severity"] == "low" and "execute (onlyRoleOrOpenRole)" in helper["message"]
+    assert got[("arbitrary-send-eth", "_pay", (44,))]["severity"] == "high"

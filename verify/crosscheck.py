@@ -9,12 +9,19 @@ For a static finding whose check a property covers, in a contract the engine sea
 - else (never reached, or coverage unknown): ``confirmed: null``, the severity stays, and a note
   says why (how often the function was called, what reverted, a call to an address without code).
 Dynamic findings without a static twin are kept as findings of their own.
+
+Then a static finding the engine did not confirm, whose pattern is an audited idiom
+(``verify/static/idioms.py``: a clock truncated to a narrower slot, an ETH send only a privileged
+caller reaches), drops to that idiom's severity: the reason is added to the message and
+``evidence.idiom`` keeps the reason and the severity before. ouro's own detectors lower their
+idiom findings themselves (the message then says "not high: ...").
 """
 
 from __future__ import annotations
 
 from verify.checks import properties as property_classes
-from verify.findings import Finding
+from verify.findings import Finding, severity_rank
+from verify.static.idioms import reassess
 
 __all__ = ["cross_check"]
 
@@ -78,5 +85,24 @@ def cross_check(static: list[Finding], dynamic: list[Finding], ran: dict[str, li
             f.evidence = {"property": prop, "coverage": cov}
             notes.append(f"{f.check} not refuted: {why}")
         out.append(f)
+    for f in out:
+        if f.confirmed is not True:
+            _idiom(f)
     out.extend(d for i, d in enumerate(dynamic) if i not in used)
     return out
+
+
+def _idiom(f: Finding) -> None:
+    try:
+        found = reassess(f)
+    except Exception:  # noqa: BLE001 - a heuristic failing leaves the finding as it was
+        return
+    if found is None:
+        return
+    severity, reason = found
+    if severity_rank(severity) <= severity_rank(f.severity):
+        return
+    f.evidence = dict(f.evidence or {})
+    f.evidence["idiom"] = {"reason": reason, "severity_before": f.severity}
+    f.severity = severity
+    f.message = f"{f.message.rstrip()} [not {f.evidence['idiom']['severity_before']}: {reason}]"

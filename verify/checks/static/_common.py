@@ -9,7 +9,7 @@ leads from the source to it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 from slither.core.cfg.node import Node, NodeType
 from slither.core.declarations import Contract, Function
@@ -62,11 +62,30 @@ def version_tuple(version: str | None) -> tuple[int, ...]:
 
 
 def is_library_code(contract: Contract) -> bool:
-    """Installed packages (OpenZeppelin under node_modules, ...) are vetted code, not the target."""
+    """Installed packages (OpenZeppelin under node_modules, ...) are vetted code, not the target.
+
+    The file ouro was asked to verify is the target even when it sits under ``node_modules``
+    (``ouro verify node_modules/@uniswap/v2-core/contracts/UniswapV2Pair.sol``): its own contracts
+    are analysed, what it imports from installed packages is not.
+    """
+    path = contract.source_mapping.filename.absolute if contract.source_mapping else ""
+    if path and path == _analysed_file(contract):
+        return False
     if contract.is_from_dependency():
         return True
-    path = contract.source_mapping.filename.absolute if contract.source_mapping else ""
     return "node_modules" in PurePath(path or "").parts
+
+
+def _analysed_file(contract: Contract) -> str | None:
+    """The absolute path of the file Slither was run on (None: unknown, or a folder)."""
+    try:
+        target = contract.compilation_unit.crytic_compile.target
+    except Exception:  # noqa: BLE001 - no crytic-compile object (a hand-built unit)
+        return None
+    try:
+        return str(Path(target).resolve()) if target and Path(target).is_file() else None
+    except (OSError, TypeError, ValueError):
+        return None
 
 
 def target_contracts(contracts: Iterable[Contract]) -> list[Contract]:
@@ -325,3 +344,43 @@ def tolerant(detector, where: object, compute: Callable[[], object], default: ob
         if getattr(detector, "logger", None):
             detector.logger.error(f"{detector.ARGUMENT}: skipped {where}: {type(exc).__name__}: {exc}")
         return default
+
+
+_FOLD = {
+    BinaryType.POWER: lambda a, b: a ** b if 0 <= b <= 256 else None,
+    BinaryType.MULTIPLICATION: lambda a, b: a * b,
+    BinaryType.ADDITION: lambda a, b: a + b,
+    BinaryType.SUBTRACTION: lambda a, b: a - b,
+    BinaryType.LEFT_SHIFT: lambda a, b: a << b if 0 <= b <= 256 else None,
+}
+
+
+def constant_value(function: Function, v: object, _depth: int = 0) -> int | None:
+    """The integer ``v`` always holds: a literal, a ``constant`` state variable with a literal
+    value, or a temporary computed from those (``2 ** 32``, ``1 << 112``); else None."""
+    if isinstance(v, Constant):
+        return v.value if isinstance(v.value, int) and not isinstance(v.value, bool) else None
+    if _depth > 8:
+        return None
+    if isinstance(v, StateVariable) and v.is_constant and v.expression is not None:
+        try:
+            text = str(v.expression).replace(" ", "")
+            return int(text, 0) if text.isdigit() or text.startswith("0x") else None
+        except ValueError:
+            return None
+    for n in function.nodes:
+        for ir in n.irs:
+            if getattr(ir, "lvalue", None) is v:
+                if isinstance(ir, Binary) and ir.type in _FOLD:
+                    a = constant_value(function, ir.variable_left, _depth + 1)
+                    b = constant_value(function, ir.variable_right, _depth + 1)
+                    return None if a is None or b is None else _FOLD[ir.type](a, b)
+                if isinstance(ir, (Assignment, TypeConversion)):
+                    src = ir.rvalue if isinstance(ir, Assignment) else ir.variable
+                    return constant_value(function, src, _depth + 1)
+                return None
+    return None
+
+
+def is_power_of_two(n: int | None, at_least: int = 2) -> bool:
+    return isinstance(n, int) and n >= at_least and n & (n - 1) == 0

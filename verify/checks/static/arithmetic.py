@@ -26,8 +26,12 @@ Heuristic (documented, deliberately simple):
 
 from __future__ import annotations
 
+import re
+from functools import lru_cache
+
 from slither.core.cfg.scope import Scope
 from slither.core.declarations import Function
+from slither.core.declarations.solidity_variables import SolidityVariable
 from slither.core.solidity_types import ArrayType, MappingType
 from slither.core.variables.local_variable import LocalVariable
 from slither.core.variables.state_variable import StateVariable
@@ -48,12 +52,15 @@ from slither.slithir.variables import Constant, ReferenceVariable, TemporaryVari
 from . import DetectorClassification, OuroDetector
 from ._common import (
     COMPARISONS,
+    constant_value,
     MSG_VALUE,
+    Taint,
     all_nodes,
     forward_taint,
     functions_of,
     is_conditional,
     reads,
+    sources_of,
     state_var_of,
     tolerant,
     version_tuple,
@@ -210,12 +217,24 @@ Eve holds no tokens and transfers 1: her balance underflows to 2**256 - 1."""
                 eth_by_contract[contract.name] = tolerant(self, contract, lambda: eth_valued_state(contract),
                                                           frozenset())
             eth_vars = eth_by_contract[contract.name]
+            if function.name == "slitherConstructorConstantVariables":
+                continue  # constant initialisers: folded by the compiler, no runtime arithmetic
             found = tolerant(self, function, lambda: self._unguarded(function, checked_by_default, eth_vars), [])
             for node, ops in found:
-                text = ", ".join(f"`{_OPS[ir.type]}`" for ir in ops)
+                text = ", ".join(f"`{_OPS[ir.type]}`" for ir, _ in ops)
                 why = "inside `unchecked`" if checked_by_default else f"on solc {self.compilation_unit.solc_version}"
-                info = [function, f" stores the result of unguarded {text} {why} (can wrap around): ", node, "\n"]
-                results.append(self.generate_result(info))
+                info = [function, f" stores the result of unguarded {text} {why} (can wrap around): ", node]
+                # the node is as severe as its worst operation; an idiom lowers it and says why
+                reasons = [r for _, r in ops]
+                impact = "High"
+                if all(r is not None for r in reasons):
+                    levels = {r[0] for r in reasons}
+                    impact = "Low" if "Low" in levels else "Informational"
+                    info.append(f"; not high: {'; '.join(dict.fromkeys(r[1] for r in reasons))}")
+                info.append("\n")
+                result = self.generate_result(info)
+                result.data["impact"] = impact
+                results.append(result)
         return results
 
     def _unguarded(self, function: Function, checked_by_default: bool, eth_vars: frozenset):
@@ -269,7 +288,8 @@ Eve holds no tokens and transfers 1: her balance underflows to 2**256 - 1."""
                 amounts.append(values.of(ir.variable_left))
             if ir.type != BinaryType.MULTIPLICATION and any(a in bounded for a in amounts):
                 continue
-            out.setdefault(node, []).append(ir)
+            out.setdefault(node, []).append((ir, tolerant(self, node, lambda: _idiom(
+                function, node, ir, ops, roots, values, comparisons))))
         return list(out.items())
 
     @staticmethod
@@ -318,3 +338,124 @@ def eth_valued_state(contract) -> frozenset:
                 eth.discard(target)
                 changed = True
     return frozenset(eth)
+
+
+# ---- audited idioms: wrapping the code relies on, or that an earlier check bounds -------------
+# Each returns (impact, reason) for one reported operation, or None (it stays high).
+
+_INTENDED = re.compile(
+    r"(?:over|under)flows?\b[^.;]*?\b(?:is|are|being)?\s*(?:desired|intended|expected|ok|okay|fine|wanted|"
+    r"acceptable|allowed|by design|on purpose|safe)\b|\b(?:desired|intended|expected|deliberate)\s+(?:over|under)flow",
+    re.IGNORECASE)
+_COMMENT_WINDOW = 3  # lines above the statement a comment may stand on
+
+
+@lru_cache(maxsize=64)
+def _source_lines(path: str) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            return tuple(fh.read().splitlines())
+    except OSError:
+        return ()
+
+
+def _comments(line: str) -> str:
+    """The comment text of one source line (``// ...``, or a ``/* ... */`` / `` * ...`` line)."""
+    stripped = line.strip()
+    if stripped.startswith(("*", "/*")):
+        return stripped
+    i = line.find("//")
+    return line[i:] if i >= 0 else ""
+
+
+def intended_wrap_comment(node) -> tuple[int, str] | None:
+    """(line, comment) when the statement's lines, or up to three lines above it, carry a comment
+    saying the overflow/underflow is desired/intended/fine (Uniswap V2: ``// overflow is desired``)."""
+    sm = node.source_mapping
+    if sm is None or not sm.lines:
+        return None
+    text = _source_lines(sm.filename.absolute or "")
+    first, last = min(sm.lines), max(sm.lines)
+    for ln in range(last, max(1, first - _COMMENT_WINDOW) - 1, -1):
+        if ln > len(text):
+            continue
+        comment = _comments(text[ln - 1])
+        if comment and _INTENDED.search(comment):
+            return ln, comment.strip().lstrip("/* ").strip()
+    return None
+
+
+def _now_seed(v) -> set[str]:
+    return {"now"} if isinstance(v, SolidityVariable) and v.name in ("block.timestamp", "now") else set()
+
+
+def _bits(v) -> int | None:
+    m = re.fullmatch(r"u?int(\d+)", str(getattr(v, "type", "")))
+    return int(m.group(1)) if m else None
+
+
+def _idiom(function: Function, node, ir: Binary, ops: list, roots: "_Roots", values: "_Roots",
+           comparisons: list) -> tuple[str, str] | None:
+    said = intended_wrap_comment(node)
+    if said is not None:
+        return "Informational", f"the code says the wrap is intended (line {said[0]}: \"{said[1][:80]}\")"
+    if ir.type == BinaryType.SUBTRACTION:
+        bits = _bits(ir.lvalue)
+        if bits is not None and bits < 256:
+            taint: Taint = forward_taint(function, seed=_now_seed)
+            if sources_of(ir.variable_left, taint, _now_seed):
+                return "Informational", (f"time elapsed in modular uint{bits} arithmetic (a timestamp truncated "
+                                         f"to {bits} bits minus a stored one: the wrap is the intended result)")
+        counted = _counter_of_checked_owner(function, ir, roots, comparisons)
+        if counted is not None:
+            return "Low", (f"a count decremented by a constant for an owner the check at line {counted} proves holds "
+                           "an entry (the count is at least one)")
+    if ir.type == BinaryType.ADDITION:
+        total = _same_sum_checked(ir, ops, values)
+        if total is not None:
+            return "Low", (f"the same amount was added to `{total.name}` with checked arithmetic first: an element "
+                           f"of a sum cannot exceed the sum, which did not overflow")
+    return None
+
+
+def _same_sum_checked(ir: Binary, ops: list, values: "_Roots"):
+    """solmate's ``totalSupply += amount;`` (checked) then ``unchecked { balanceOf[to] += amount; }``:
+    the state variable the same amount was added to by checked arithmetic, else None."""
+    amounts = {values.of(ir.variable_left), values.of(ir.variable_right)} - {frozenset()}
+    mine = {v for v in values.of(ir.variable_left) if isinstance(v, StateVariable)}
+    for _node, other, wraps in ops:
+        if wraps or other is ir or other.type != BinaryType.ADDITION:
+            continue
+        target = state_var_of(other.lvalue)
+        if target is None or target in mine or isinstance(target.type, (MappingType, ArrayType)):
+            continue
+        if {values.of(other.variable_left), values.of(other.variable_right)} & amounts - \
+                {frozenset({target})}:
+            return target
+    return None
+
+
+def _counter_of_checked_owner(function: Function, ir: Binary, roots: "_Roots", comparisons: list) -> int | None:
+    """solmate ERC721 ``_burn``/``transferFrom``: ``unchecked { _balanceOf[owner]--; }`` where a check
+    compares ``owner`` against (or as read from) another state mapping (``require(owner != address(0))``
+    with ``owner = _ownerOf[id]``, ``require(from == _ownerOf[id])``): the line of that check."""
+    if constant_value(function, ir.variable_right) is None:
+        return None
+    left = ir.variable_left
+    if not isinstance(left, ReferenceVariable):
+        return None
+    counter = state_var_of(left)
+    key_def = roots.defs.get(left) or []
+    if counter is None or not isinstance(counter.type, MappingType) or len(key_def) < 2:
+        return None
+    key_roots = roots.of(key_def[1])
+    if not key_roots:
+        return None
+    for guard_node, cmp in comparisons:
+        seen = roots.of(cmp.variable_left) | roots.of(cmp.variable_right)
+        owners = {v for v in seen | key_roots if isinstance(v, StateVariable) and v is not counter
+                  and isinstance(v.type, MappingType)}
+        if owners and key_roots & seen:
+            lines = guard_node.source_mapping.lines if guard_node.source_mapping else []
+            return min(lines) if lines else 0
+    return None

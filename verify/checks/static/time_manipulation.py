@@ -20,10 +20,12 @@ from slither.slithir.operations import Binary, BinaryType
 from . import DetectorClassification, OuroDetector
 from ._common import (
     condition_reads,
+    constant_value,
     dominated,
     forward_taint,
     functions_of,
     is_conditional,
+    is_power_of_two,
     sends_eth,
     sources_of,
     state_var_of,
@@ -41,10 +43,15 @@ def _seed(v) -> set[str]:
     return set()
 
 
-def _modulo(ir, taint) -> set[str]:
-    if isinstance(ir, Binary) and ir.type == BinaryType.MODULO and _NOW in sources_of(ir.variable_left, taint, _seed):
-        return {_MOD}
-    return set()
+def _modulo_in(f: Function):
+    """``now % n`` marks its result, except truncation to a power of two of 2**8 or more
+    (``uint32(block.timestamp % 2**32)``: the same clock in a narrower slot)."""
+    def extra(ir, taint) -> set[str]:
+        if isinstance(ir, Binary) and ir.type == BinaryType.MODULO and _NOW in sources_of(ir.variable_left, taint, _seed) \
+                and not is_power_of_two(constant_value(f, ir.variable_right), at_least=2 ** 8):
+            return {_MOD}
+        return set()
+    return extra
 
 
 class TimeManipulation(OuroDetector):
@@ -89,7 +96,7 @@ A block producer includes her own `spin()` in a block whose timestamp she chose 
     @staticmethod
     def _precise_time_checks(f: Function):
         # Current timestamp only: storage is not a carrier (a stored time is a deadline, not "now").
-        taint = forward_taint(f, seed=_seed, extra=_modulo, through=lambda ir: state_var_of(ir.lvalue) is None)
+        taint = forward_taint(f, seed=_seed, extra=_modulo_in(f), through=lambda ir: state_var_of(ir.lvalue) is None)
         out = []
         for node in f.nodes:
             if not is_conditional(node):

@@ -12,9 +12,11 @@ Reported sinks:
   data or is a blockhash, when the check guards a state write or an ETH payment
   (``if (guess == uint(blockhash(block.number - 1))) pay()``).
 
-Plain comparisons with block data (``block.timestamp > deadline``) are deadlines, and a raw
+Plain comparisons with block data (``block.timestamp > deadline``) are deadlines, a raw
 timestamp modulo a constant period of an hour or more (``block.timestamp % 1 weeks``) is calendar
-rounding: neither is randomness (deadlines are left to ``timestamp``/``ouro-time-manipulation``).
+rounding, and a raw timestamp or block number modulo a power of two of 2**8 or more
+(``uint32(block.timestamp % 2**32)``, Uniswap V2's oracle clock) is truncation to a narrower slot:
+none of them is randomness (deadlines are left to ``timestamp``/``ouro-time-manipulation``).
 Slither's ``weak-prng`` only follows ``block.timestamp``/``now``/``blockhash`` into a modulo
 inside one function; this check also covers the other block fields, stored seeds, internal
 helpers and hashed comparisons, and may report the same line as ``weak-prng``.
@@ -32,11 +34,13 @@ from . import DetectorClassification, OuroDetector
 from ._common import (
     COMPARISONS,
     Taint,
+    constant_value,
     dominated,
     forward_taint,
     is_conditional,
     is_hash_call,
     is_library_code,
+    is_power_of_two,
     returns_tainted,
     sends_eth,
     sources_of,
@@ -54,6 +58,15 @@ BLOCKHASH = frozenset({"blockhash(uint256)", "block.blockhash(uint256)"})
 
 def _is_blockhash(ir) -> bool:
     return isinstance(ir, SolidityCall) and ir.function.name in BLOCKHASH
+
+
+def _truncation(f: Function, ir: Binary, sources: set[str], taint: "_ContractTaint") -> bool:
+    """``uint32(block.timestamp % 2**32)``: the raw timestamp or block number cut to its low bits
+    (a power of two of at least 2**8) is bookkeeping that fits a narrower slot, not a draw. A hash
+    of block data modulo anything, or a small power of two (``block.timestamp % 2``, a coin flip),
+    stays a draw."""
+    return sources <= {"block.timestamp", "now", "block.number"} and not taint.hashed_of(f, ir.variable_left) \
+        and is_power_of_two(constant_value(f, ir.variable_right), at_least=2 ** 8)
 
 
 def _calendar_math(f: Function, ir: Binary, sources: set[str], taint: "_ContractTaint") -> bool:
@@ -194,7 +207,7 @@ Eve's contract computes the same index in the same transaction and only calls `d
         for ir in node.irs:
             if isinstance(ir, Binary) and ir.type == BinaryType.MODULO:
                 src = taint.raw_of(f, ir.variable_left)
-                if src and not _calendar_math(f, ir, src, taint):
+                if src and not _calendar_math(f, ir, src, taint) and not _truncation(f, ir, src, taint):
                     return "modulo", src
         if not is_conditional(node):
             return None
