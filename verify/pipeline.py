@@ -68,11 +68,13 @@ def compile_for(entry: dict[str, Any], p: Path, given: str | Path, compile_file)
         hints = missing_import_hints(exc.diagnostics, p)
         entry.update(status="compile-error", error=str(exc) + "".join(f"\n  {h}" for h in hints),
                      compiler=exc.version and f"solc {exc.version}")
+        entry["notes"].extend(n for n in getattr(exc, "notes", []) if n not in entry["notes"])
         return None
     except NoCompilerError as exc:
         entry.update(status="error", error=str(exc))
         return None
     entry["compiler"] = f"solc {compiled.version} ({compiled.backend})"
+    entry["notes"].extend(n for n in compiled.notes if n not in entry["notes"])
     return compiled
 
 

@@ -8,7 +8,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-__all__ = ["BatchConfig"]
+__all__ = ["BatchConfig", "FINDING_ID_SCHEME"]
+
+FINDING_ID_SCHEME = 2  # 2: ids are fingerprints of the flagged code (no line numbers)
 
 
 @dataclass(frozen=True)
@@ -31,5 +33,6 @@ class BatchConfig:
         return d
 
     def config_hash(self) -> str:
-        blob = json.dumps(self.verify_options(), sort_keys=True, default=str)
+        # FINDING_ID_SCHEME: stored results of an older id scheme are verified again, not reused
+        blob = json.dumps({**self.verify_options(), "finding_ids": FINDING_ID_SCHEME}, sort_keys=True, default=str)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]

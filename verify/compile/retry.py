@@ -44,7 +44,8 @@ PARSE_ERROR_TYPES = frozenset({"ParserError", "SyntaxError", "ScannerError"})
 # missing data locations, ...): the release is wrong for the file, the file is not wrong
 _VERSION_MESSAGE = re.compile(
     r"deprecated|removed in|was removed|has been disallowed|is disallowed|no longer|version 0\.\d|since 0\.\d"
-    r"|Data location must be|No visibility specified|only available|Use of the \"var\" keyword",
+    r"|Data location must be|No visibility specified|only available|Use of the \"var\" keyword"
+    r"|Explicit type conversion not allowed from \"u?int\d+\" to \"u?int\d+\"",  # 0.8: one step per conversion
     re.I,
 )
 
@@ -57,6 +58,12 @@ def _release_error(d) -> bool:
     if _MISSING_SOURCE.search(d.message):
         return False
     return d.type in PARSE_ERROR_TYPES or bool(_VERSION_MESSAGE.search(d.message))
+
+
+def _stack_too_deep(exc, version: str) -> bool:
+    """solc's "Stack too deep" codegen error, on a release whose IR pipeline can build the file (0.8.13+)."""
+    v = tuple(int(x) for x in version.split("."))
+    return v >= (0, 8, 13) and any("Stack too deep" in d.message for d in exc.diagnostics)
 
 
 def is_parse_failure(diagnostics) -> bool:
@@ -125,7 +132,15 @@ def compile_with_retries(compiler: "Compiler", path: Path, text: str, version: s
     skipped: list[str] = []
     for i, v in enumerate(candidates):
         try:
-            result = attempt(v)
+            try:
+                result = attempt(v)
+            except CompileError as exc:
+                if not _stack_too_deep(exc, v):
+                    raise
+                via_ir = {**(overrides or {}), "optimizer": {"enabled": True, "runs": 200}, "viaIR": True}
+                result = compiler._compile(sources, unit, v, via_ir)  # as the project's own build does
+                result = dataclasses.replace(result, notes=[*result.notes, (
+                    f"solc {v}: stack too deep without the IR pipeline; compiled with viaIR and the optimizer")])
         except CompileError as exc:
             failed.append((v, exc))
             missing = any(_MISSING_SOURCE.search(d.message) for d in exc.diagnostics)
