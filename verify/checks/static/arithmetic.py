@@ -21,7 +21,19 @@ Heuristic (documented, deliberately simple):
 - not reported either: adding a constant or an ETH amount (``msg.value``, a balance, or a state
   variable only ever assigned ETH amounts) to a 256-bit integer (2**256 wei does not exist),
   the length bookkeeping of ``array.push``, inline assembly, and code under ``node_modules``
-  (vetted libraries such as OpenZeppelin).
+  (vetted libraries such as OpenZeppelin; a file under ``node_modules`` that is itself verified is
+  analysed), and constant initialisers.
+
+Audited idioms are reported below high, the reason appended to the message ("not high: ..."):
+- informational: a comment on the statement or up to three lines above says the wrap is
+  desired/intended/fine (Uniswap V2's ``// + overflow is desired`` price accumulators); a
+  subtraction in an integer narrower than 256 bits of a value derived from the current timestamp
+  (``uint32 timeElapsed = blockTimestamp - blockTimestampLast``: modular time, wrap intended);
+- low: an unchecked addition of an amount the function also added with checked arithmetic to a
+  state total (solmate ``totalSupply += amount; unchecked { balanceOf[to] += amount; }``), and an
+  unchecked decrement by a constant of a count keyed by an owner that a check ties to another
+  state mapping (solmate ERC721 ``require(owner != address(0))`` with ``owner = _ownerOf[id]``,
+  then ``unchecked { _balanceOf[owner]--; }``).
 """
 
 from __future__ import annotations

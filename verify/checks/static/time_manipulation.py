@@ -8,7 +8,9 @@ freedom, which is all such a check needs.
 
 Not reported: ordering comparisons (``block.timestamp >= unlockAt``, deadlines; Slither's
 ``timestamp`` detector lists those), ``!=`` (``require(block.timestamp != lastCall)`` is a
-once-per-block guard), and checks in view functions or that guard nothing.
+once-per-block guard), checks in view functions or that guard nothing, and the timestamp
+truncated to a power of two of 2**8 or more (``uint32(block.timestamp % 2**32)``, then
+``timeElapsed > 0``): the same clock in a narrower slot.
 """
 
 from __future__ import annotations
