@@ -135,3 +135,25 @@ def test_a_missing_import_outside_a_project_names_the_line_and_the_fix(ouro_env,
     r = _report(proc)["A.sol"]
     assert r["status"] == "compile-error"
     assert 'A.sol:2: import "ds-test/test.sol" not found: no remapping covers "ds-test/"' in r["error"], r["error"]
+
+
+def test_truffle_project_migrations_left_out(ouro_env, tmp_path):
+    from project_layouts import REWARD_TOKEN, _copy_package
+
+    root = tmp_path / "tr"
+    _copy_package("@openzeppelin/contracts", root / "node_modules" / "@openzeppelin" / "contracts")
+    (root / "contracts").mkdir(parents=True)
+    (root / "migrations").mkdir()
+    (root / "truffle-config.js").write_text(
+        "module.exports = {\n  compilers: {\n    solc: {\n      version: \"0.8.24\",\n"
+        "      settings: { optimizer: { enabled: true, runs: 999 } },\n    },\n  },\n};\n")
+    (root / "contracts" / "RewardToken.sol").write_text(REWARD_TOKEN)
+    (root / "contracts" / "Migrations.sol").write_text(
+        "// SPDX-License-Identifier: MIT\npragma solidity ^0.8.0;\n\ncontract Migrations {\n"
+        "    uint256 public last_completed_migration;\n}\n")
+    (root / "migrations" / "1_deploy.js").write_text("module.exports = function () {};\n")
+    assert detect_project(root).kind == "truffle"
+    assert detect_project(root).optimizer and detect_project(root).optimizer_runs == 999
+    by_file = _report(ouro(ouro_env, "verify", str(root), "--static-only", "--format", "json", cwd=tmp_path))
+    assert by_file["contracts/RewardToken.sol"]["status"] == "ok"
+    assert by_file["contracts/RewardToken.sol"]["compiler"].startswith("solc 0.8.24 ")
