@@ -33,7 +33,19 @@ Audited idioms are reported below high, the reason appended to the message ("not
   state total (solmate ``totalSupply += amount; unchecked { balanceOf[to] += amount; }``), and an
   unchecked decrement by a constant of a count keyed by an owner that a check ties to another
   state mapping (solmate ERC721 ``require(owner != address(0))`` with ``owner = _ownerOf[id]``,
-  then ``unchecked { _balanceOf[owner]--; }``).
+  then ``unchecked { _balanceOf[owner]--; }``), also when the owner is read through an owner
+  lookup (OpenZeppelin ERC721 ``_update``: ``from = _ownerOf(tokenId)``, ``if (from != address(0))``,
+  ``unchecked { _balances[from] -= 1; }``);
+- low: a comment on the statement, up to three lines above it, or in the comment block right above
+  the enclosing ``unchecked {`` says the wrap cannot happen ("Overflow not possible: ...",
+  "cannot overflow", "can't underflow", "will not overflow", "never overflows", "not feasible to
+  overflow", "is bounded by", "the subtraction is safe") or states the bound as a chain
+  (``// amount <= _balances[from][id] <= _totalSupplies[id]``). OpenZeppelin 5 writes the proof of
+  each ``unchecked`` this way; ouro does not check the proof, so the finding stays, at low. A
+  comment saying a check is required ("Overflow check required") counts for nothing;
+- low: an unchecked addition to a 256-bit value of an operand of at most 128 bits (ERC721
+  ``_increaseBalance(account, uint128 value)``): each step adds less than 2**128, so a wrap takes
+  more than 2**128 calls.
 """
 
 from __future__ import annotations
@@ -51,6 +63,7 @@ from slither.slithir.operations import (
     Assignment,
     Binary,
     BinaryType,
+    Call,
     Index,
     Length,
     Member,
@@ -360,6 +373,18 @@ _INTENDED = re.compile(
     r"acceptable|allowed|by design|on purpose|safe)\b|\b(?:desired|intended|expected|deliberate)\s+(?:over|under)flow",
     re.IGNORECASE)
 _COMMENT_WINDOW = 3  # lines above the statement a comment may stand on
+_IMPOSSIBLE = re.compile(
+    r"(?:over|under)flows?\s+(?:is\s+)?(?:not\s+possible|impossible|infeasible|not\s+feasible)"
+    r"|\b(?:cannot|can't|can\s+not|won't|will\s+not|could\s+not|couldn't|does\s+not|doesn't|never|can\s+never)"
+    r"\s+(?:ever\s+)?(?:over|under)flows?"
+    r"|\bnot\s+(?:feasible|possible)\s+to\s+(?:over|under)flow"
+    r"|\bno\s+(?:over|under)flow\b"
+    r"|\b(?:operation|subtraction|addition|increment|decrement)s?\s+(?:is|are)\s+(?:also\s+)?safe\b"
+    r"|\bis\s+bounded\s+by\b"
+    r"|\bsafe\s+(?:from|against)\s+(?:over|under)flow",
+    re.IGNORECASE)
+_BOUND_CHAIN = re.compile(r"[\w\])]\s*<=?\s*[^<>=;]+?\s<=?\s*[\w(]")
+_CHECK_REQUIRED = re.compile(r"\bchecks?\s+(?:is\s+|are\s+)?(?:required|needed|necessary)\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
@@ -397,6 +422,64 @@ def intended_wrap_comment(node) -> tuple[int, str] | None:
     return None
 
 
+def _code(line: str) -> str:
+    """One source line without its ``//`` comment (string literals are not parsed: a heuristic)."""
+    stripped = line.strip()
+    if stripped.startswith(("*", "/*")):
+        return ""
+    i = line.find("//")
+    return line[:i] if i >= 0 else line
+
+
+def _comment_block_above(text: tuple[str, ...], ln: int) -> list[tuple[int, str]]:
+    """The comment lines directly above line ``ln`` (contiguous, blank lines end the block)."""
+    out = []
+    i = ln - 1
+    while i >= 1 and len(out) < 30:
+        comment = _comments(text[i - 1])
+        if not comment or _code(text[i - 1]).strip():
+            break
+        out.append((i, comment))
+        i -= 1
+    return out
+
+
+def _enclosing_unchecked(text: tuple[str, ...], first: int) -> int | None:
+    """The line of the ``unchecked {`` the statement at line ``first`` sits in (up to 60 lines up)."""
+    depth = 0
+    for ln in range(first - 1, max(0, first - 60), -1):
+        code = _code(text[ln - 1])
+        depth += code.count("{") - code.count("}")
+        if depth > 0:
+            if re.search(r"\bunchecked\s*\{", code):
+                return ln
+            depth = 0  # a for/if block inside the unchecked one: keep looking at the next level up
+    return None
+
+
+def impossible_wrap_comment(node) -> tuple[int, str] | None:
+    """(line, comment) when a comment on the statement, up to three lines above it, or in the block
+    right above its ``unchecked {`` says the operation cannot wrap, or states the bound as a chain."""
+    sm = node.source_mapping
+    if sm is None or not sm.lines:
+        return None
+    text = _source_lines(sm.filename.absolute or "")
+    first, last = min(sm.lines), max(sm.lines)
+    if last > len(text):
+        return None
+    candidates = [(ln, _comments(text[ln - 1])) for ln in range(last, max(1, first - _COMMENT_WINDOW) - 1, -1)]
+    candidates += _comment_block_above(text, first)
+    block = _enclosing_unchecked(text, first)
+    if block is not None:
+        candidates += _comment_block_above(text, block)
+    for ln, comment in candidates:
+        if not comment or _CHECK_REQUIRED.search(comment):
+            continue
+        if _IMPOSSIBLE.search(comment) or _BOUND_CHAIN.search(comment):
+            return ln, comment.strip().lstrip("/* ").strip()
+    return None
+
+
 def _now_seed(v) -> set[str]:
     return {"now"} if isinstance(v, SolidityVariable) and v.name in ("block.timestamp", "now") else set()
 
@@ -411,6 +494,10 @@ def _idiom(function: Function, node, ir: Binary, ops: list, roots: "_Roots", val
     said = intended_wrap_comment(node)
     if said is not None:
         return "Informational", f"the code says the wrap is intended (line {said[0]}: \"{said[1][:80]}\")"
+    proof = impossible_wrap_comment(node)
+    if proof is not None:
+        return "Low", (f"the code states why it cannot wrap (line {proof[0]}: \"{proof[1][:100]}\"); "
+                       "ouro does not check that argument")
     if ir.type == BinaryType.SUBTRACTION:
         bits = _bits(ir.lvalue)
         if bits is not None and bits < 256:
@@ -423,10 +510,35 @@ def _idiom(function: Function, node, ir: Binary, ops: list, roots: "_Roots", val
             return "Low", (f"a count decremented by a constant for an owner the check at line {counted} proves holds "
                            "an entry (the count is at least one)")
     if ir.type == BinaryType.ADDITION:
+        narrow = _narrow_step(function, ir)
+        if narrow is not None:
+            return "Low", (f"each call adds a uint{narrow} to a 256-bit value: a wrap takes more than 2**{narrow} "
+                           "calls")
         total = _same_sum_checked(ir, ops, values)
         if total is not None:
             return "Low", (f"the same amount was added to `{total.name}` with checked arithmetic first: an element "
                            f"of a sum cannot exceed the sum, which did not overflow")
+    return None
+
+
+def _narrow_step(function: Function, ir: Binary) -> int | None:
+    """An addition to a 256-bit value of an operand declared at most 128 bits wide (a parameter or
+    local ``uint128 value``, widened by the compiler): that width, else None."""
+    if not _is_256(ir.lvalue):
+        return None
+    small = [b for b in (_declared_bits(function, v) for v in (ir.variable_left, ir.variable_right))
+             if b is not None and b <= 128]
+    return max(small) if small else None
+
+
+def _declared_bits(function: Function, v, depth: int = 0) -> int | None:
+    if isinstance(v, (LocalVariable, StateVariable)) and not isinstance(v, Constant):
+        return _bits(v)
+    if isinstance(v, TemporaryVariable) and depth < 4:
+        for n in function.nodes:
+            for other in n.irs:
+                if isinstance(other, TypeConversion) and other.lvalue is v:
+                    return _declared_bits(function, other.variable, depth + 1)
     return None
 
 
@@ -463,11 +575,29 @@ def _counter_of_checked_owner(function: Function, ir: Binary, roots: "_Roots", c
     key_roots = roots.of(key_def[1])
     if not key_roots:
         return None
+    looked_up = _owner_lookup(function, key_def[1])
     for guard_node, cmp in comparisons:
         seen = roots.of(cmp.variable_left) | roots.of(cmp.variable_right)
         owners = {v for v in seen | key_roots if isinstance(v, StateVariable) and v is not counter
                   and isinstance(v.type, MappingType)}
-        if owners and key_roots & seen:
+        if (owners or looked_up) and key_roots & seen:
             lines = guard_node.source_mapping.lines if guard_node.source_mapping else []
             return min(lines) if lines else 0
     return None
+
+
+def _owner_lookup(function: Function, key, depth: int = 0) -> bool:
+    """``key`` holds the result of an owner lookup call (``from = _ownerOf(tokenId)``), possibly copied."""
+    if depth > 4 or key is None:
+        return False
+    for n in function.nodes:
+        for ir in n.irs:
+            if getattr(ir, "lvalue", None) is not key:
+                continue
+            if isinstance(ir, Call):
+                name = getattr(getattr(ir, "function", None), "name", "") or str(getattr(ir, "function_name", ""))
+                if re.search(r"owner", str(name), re.IGNORECASE):
+                    return True
+            if isinstance(ir, Assignment) and _owner_lookup(function, ir.rvalue, depth + 1):
+                return True
+    return False
