@@ -57,7 +57,10 @@ _POW2 = re.compile(
     r"\b(?:block\.timestamp|now|block\.number)\s*%\s*(?:(?P<base>\d+)\s*\*\*\s*(?P<exp>\d+)|(?P<lit>0x[0-9a-fA-F]+|\d+))")
 _HASHES = re.compile(r"\b(?:keccak256|sha3|sha256|ripemd160|blockhash|block\.blockhash)\s*\(")
 _FUNCTION = re.compile(r"\bfunction\s+(?P<name>\w+)\s*\((?P<params>[^)]*)\)(?P<header>[^{;]*)\{", re.S)
-_ONLY = re.compile(r"\b(only(?!When|If|Valid|During|After|Before|Not|Initializ)\w*)\s*(?:\(|\b)")
+# an ``only...`` modifier naming who may call; not the state/context filters (onlyWhenNotPaused,
+# onlyInitializing, onlyProxy, onlyEOA, ...), which anyone passes
+_ONLY = re.compile(r"\b(only(?!When|If|Valid|During|After|Before|Not|Initializ|Proxy|Delegate|EOA|Once|Unlocked|Locked)"
+                   r"\w*)\s*(?:\(|\b)")
 _GUARD_CALLS = re.compile(r"\b(?:_checkRole|_checkOwner|_onlyOwner|_requireOwner|_checkAuthorized)\s*\(")
 
 
@@ -196,7 +199,28 @@ def _intended_xor(path: str, lines: list[int]) -> str | None:
 
 
 _MSG_VALUE = re.compile(r"\bmsg\.value\b")
-_ZERO_TEST = re.compile(r"\bmsg\.value\s*(?:>|!=|==)\s*0\b|\b0\s*(?:<|!=|==)\s*msg\.value\b")
+# a condition that, when it holds, means ETH was sent (the revert then keeps ETH out)
+_SENT = re.compile(r"^\s*\(*\s*(?:msg\.value\s*(?:>|!=)\s*0|0\s*(?:<|!=)\s*msg\.value)\s*\)*\s*$")
+# a condition that holds when no ETH was sent (a require of it keeps ETH out)
+_NOT_SENT = re.compile(r"^\s*\(*\s*(?:msg\.value\s*==\s*0|0\s*==\s*msg\.value)\s*\)*\s*$")
+_REVERT_IF = re.compile(r"\bif\s*\(([^{};]*?)\)\s*(?:\{\s*)?revert\b")
+_REQUIRE = re.compile(r"\brequire\s*\(([^(){};,]*)[,)]")
+
+
+def _external_argument(body: str, at: int) -> bool:
+    """Whether the text at ``at`` is an argument of a member call (``hook.preCheck(..., msg.value)``)."""
+    depth = 0
+    for i in range(at - 1, -1, -1):
+        c = body[i]
+        if c == ")":
+            depth += 1
+        elif c == "(":
+            if depth == 0:
+                return bool(re.search(r"\.\s*\w+\s*$", body[:i]))
+            depth -= 1
+        elif c in ";{}" and depth == 0:
+            return False
+    return False
 
 
 def _modifiers(path: str) -> dict[str, str]:
@@ -218,16 +242,10 @@ def _value_guard(path: str, function: str | None) -> str | None:
     bodies = [f["body"] for f in own]
     uses = sum(len(_MSG_VALUE.findall(b)) for b in bodies)
     if uses:
-        guards = 0
-        for b in bodies:
-            for m in re.finditer(r"\bif\s*\(([^(){};]*)\)\s*(?:\{\s*)?revert\b|\brequire\s*\(([^(){};,]*)[,)]", b):
-                cond = m.group(1) if m.group(1) is not None else m.group(2)
-                if _ZERO_TEST.search(cond) and len(_MSG_VALUE.findall(cond)) == 1:
-                    if m.group(1) is not None and not re.search(r">|!=", cond):
-                        continue  # if (msg.value == 0) revert: requires ETH, not a guard
-                    if m.group(2) is not None and not re.search(r"==", cond):
-                        continue  # require(msg.value > 0): requires ETH, not a guard
-                    guards += 1
+        # if (msg.value > 0) revert / require(msg.value == 0): guards; if (msg.value == 0) revert and
+        # require(msg.value > 0) demand ETH, which a non-payable function never gets: not guards
+        guards = sum(1 for b in bodies for m in _REVERT_IF.finditer(b) if _SENT.match(m.group(1)))
+        guards += sum(1 for b in bodies for m in _REQUIRE.finditer(b) if _NOT_SENT.match(m.group(1)))
         if guards == uses:
             return ("msg.value is only compared to 0 to revert: a non-payable guard keeping ETH out, it "
                     "works the same whether or not a payable function reaches it")
@@ -238,8 +256,9 @@ def _value_guard(path: str, function: str | None) -> str | None:
         return None
     for name in used:
         body = mods[name]
-        if len(_MSG_VALUE.findall(body)) != len(re.findall(r"[(,]\s*msg\.value\s*[,)]", body)):
-            return None
+        if not all(re.match(r"\s*[,)]", body[m.end():]) and re.search(r"[(,]\s*$", body[:m.start()])
+                   and _external_argument(body, m.start()) for m in _MSG_VALUE.finditer(body)):
+            return None  # compared, computed with, sent or handed to an internal function: not a report
         if re.search(r"\bvalue\s*:\s*msg\.value\b", body):
             return None
         users = [f for f in _functions(path) if re.search(rf"\b{re.escape(name)}\b", f["header"])]
@@ -275,8 +294,10 @@ def _private_shadowed(f) -> str | None:
 
 def _proxy_return(f) -> str | None:
     m = re.search(r"calls\s+([\w.]+)\(\)\s*\(([^()#]+)#", f.message or "")
-    halting = m.group(1).split(".")[-1] if m else (f.function or "")
-    if halting not in ("_fallback", "_delegate") and f.function not in ("_fallback", "_delegate"):
+    dispatch = ("_fallback", "_delegate", "fallback", "receive")
+    # the flagged function is itself the proxy's dispatch path; a function that calls _fallback
+    # and then goes on (its code after the call never runs) stays high
+    if f.function not in dispatch:
         return None
     files = [f.file] + ([_message_path(f, m.group(2))] if m else [])
     if not any(re.search(r"\bdelegatecall\s*\(", _strip_comments(_text(p))) for p in files):
