@@ -12,7 +12,8 @@ Dynamic findings without a static twin are kept as findings of their own.
 
 Then a static finding the engine did not confirm, whose pattern is an audited idiom
 (``verify/static/idioms.py``: a clock truncated to a narrower slot, an ETH send only a privileged
-caller reaches), drops to that idiom's severity: the reason is added to the message and
+caller reaches or a governance proposal's execution, an intended xor, a non-payable guard on
+``msg.value``, a private shadowed variable, a proxy's halting fallback), drops to that idiom's severity: the reason is added to the message and
 ``evidence.idiom`` keeps the reason and the severity before. ouro's own detectors lower their
 idiom findings themselves (the message then says "not high: ...").
 """
