@@ -100,11 +100,17 @@ def _finish_entry(entry: dict[str, Any], compiler, path: str, display: str) -> N
     if explorer is None or ":" not in display:
         return
     json_name = display.rsplit(":", 1)[0]
-    folder = f"{explorer.folder}/"
+    folders = [f"{explorer.folder}/"]
+    try:  # Slither's messages name files relative to the working directory
+        folders.append(f"{os.path.relpath(explorer.folder)}/")
+    except ValueError:
+        pass
 
     def fix(value):
         if isinstance(value, str):
-            return value.replace(folder, f"{json_name}:")
+            for folder in folders:
+                value = value.replace(folder, f"{json_name}:")
+            return value
         if isinstance(value, list):
             return [fix(v) for v in value]
         if isinstance(value, dict):
