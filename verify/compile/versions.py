@@ -103,7 +103,13 @@ def find_pragmas(source: str, file: str = "<source>") -> list[Pragma]:
 
 
 def find_imports(source: str) -> list[str]:
-    return _IMPORT.findall(_blank_comments(source))
+    return [path for path, _line in find_imports_at(source)]
+
+
+def find_imports_at(source: str) -> list[tuple[str, int]]:
+    """Each import path of ``source`` with its 1-based line (comments ignored)."""
+    clean = _blank_comments(source)
+    return [(m.group(1), clean.count("\n", 0, m.start()) + 1) for m in _IMPORT.finditer(clean)]
 
 
 # solc reads a pragma as a token stream, so spaces may fall anywhere between tokens, even inside a

@@ -12,13 +12,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from verify.compile.versions import _blank_comments
+from verify.compile.versions import find_imports_at
 
 from .model import Project
 
 __all__ = ["MissingImport", "SourceClosure", "resolve_closure"]
 
-_IMPORT = re.compile(r'\bimport\s+(?:[^;]*?\bfrom\s+)?["\']([^"\']+)["\']')
 
 
 @dataclass(frozen=True)
@@ -37,11 +36,10 @@ class SourceClosure:
     sources: dict[str, str] = field(default_factory=dict)  # absolute path -> text
     remappings: dict[str, str] = field(default_factory=dict)  # import string -> absolute file
     missing: list[MissingImport] = field(default_factory=list)
+    edges: dict[str, list[str]] = field(default_factory=dict)  # absolute path -> the files it imports
 
 
-def _imports(text: str) -> list[tuple[str, int]]:
-    clean = _blank_comments(text)
-    return [(m.group(1), clean.count("\n", 0, m.start()) + 1) for m in _IMPORT.finditer(clean)]
+_imports = find_imports_at
 
 
 def _parsed_remappings(project: Project) -> list[tuple[str, str, str]]:
@@ -142,6 +140,7 @@ def resolve_closure(files: list[Path], project: Project) -> SourceClosure:
         except (OSError, UnicodeDecodeError):
             continue
         out.sources[key] = text
+        out.edges[key] = []
         for imp, line in _imports(text):
             tried = res.candidates(imp, p)
             hit = next((c for c in tried if c.is_file()), None)
@@ -153,13 +152,13 @@ def resolve_closure(files: list[Path], project: Project) -> SourceClosure:
                 prev = out.remappings.setdefault(imp, str(hit))
                 if prev != str(hit):  # two contexts resolve it differently: name the importer
                     out.remappings[f"{p}:{imp}"] = str(hit)
+            out.edges[key].append(str(hit))
             stack.append(hit)
     return out
 
 
-def closure_of(file: Path, closure: SourceClosure, project: Project) -> set[str]:
+def closure_of(file: Path, closure: SourceClosure, project: Project | None = None) -> set[str]:
     """The absolute paths ``file`` needs (itself included), within an already resolved closure."""
-    res = _Resolver(project)
     seen: set[str] = set()
     stack = [str(Path(file).resolve())]
     while stack:
@@ -167,10 +166,7 @@ def closure_of(file: Path, closure: SourceClosure, project: Project) -> set[str]
         if key in seen or key not in closure.sources:
             continue
         seen.add(key)
-        for imp, _line in _imports(closure.sources[key]):
-            hit = next((c for c in res.candidates(imp, Path(key)) if c.is_file()), None)
-            if hit is not None:
-                stack.append(str(hit.resolve()))
+        stack.extend(closure.edges.get(key, []))
     return seen
 
 
