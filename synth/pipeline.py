@@ -20,7 +20,7 @@ from verify.findings import severity_as_flagged, severity_rank
 from .generators import GeneratedSource, select_generator
 from .invariant_checks import InvariantError, compile_invariants
 from .kinds import get_kind
-from .scenarios import ScenarioResult, resolve_actors, run_scenario
+from .scenarios import ScenarioResult, run_scenario
 from .spec import SpecError, load_spec, parse_invariant
 
 __all__ = ["SynthOptions", "SynthResult", "check_out_dir", "synthesize", "verify_generated"]
@@ -96,6 +96,14 @@ def _actor_addresses() -> dict[str, str]:
     return {"deployer": a.deployer, "alice": a.alice, "bob": a.bob, "attacker": a.attacker}
 
 
+def deployment_for(spec, constructor_args: list[Any], variant: str = "standard"):
+    """What verification deploys for ``spec``: its constructor arguments with actor addresses, or
+    a plan with mock tokens in place of the tokens it is deployed against (synth/token_plan.py)."""
+    from .token_plan import verification_plan
+
+    return verification_plan(get_kind(spec.kind).token_refs(spec), constructor_args, _actor_addresses(), variant)
+
+
 def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOptions,
                      generated: GeneratedSource) -> SynthResult:
     """Compile and verify an already written contract for ``spec``; scenarios included."""
@@ -125,7 +133,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     res.invariants = [p.text for p in props]
     res.invariant_ids = [p.ARGUMENT for p in props]
     res.constructor_args = kind.constructor_args(spec)
-    args = resolve_actors(res.constructor_args, _actor_addresses())
+    args = deployment_for(spec, res.constructor_args)
     proxy = kind.proxy(spec)
     proxies = {spec.name: proxy} if proxy else {}
     vopts = VerifyOptions(static_only=False, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
@@ -219,7 +227,7 @@ def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions
     found = _per_check(first.blocking())
     rep = repair_file(sol, compiler, RepairOptions(
         rounds=opts.repair_rounds, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
-        constructor_args={spec.name: resolve_actors(first.constructor_args, _actor_addresses())}, model=opts.model,
+        constructor_args={spec.name: deployment_for(spec, first.constructor_args)}, model=opts.model,
         refuted_too=True))
     rounds = len(rep.get("rounds") or [])
     base = {"first_pass": False, "rounds": rounds, "report": {k: rep.get(k) for k in ("status", "error", "diff")},

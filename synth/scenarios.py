@@ -1,8 +1,10 @@
 """Functional scenarios: declarative call sequences with expected results, one list per kind.
 
 A scenario is data, so the same one runs in-process during ``ouro synth`` (``run_scenario``)
-and is rendered into the generated brownie project's tests. Arguments may name an actor as
-``"@alice"``; ``"@target"`` is the contract under test.
+and is rendered into the generated projects' tests (brownie and Foundry). Arguments may name an
+actor as ``"@alice"``; ``"@target"`` is the contract under test; ``"@ref:stake_token"`` is the
+address of a contract the target references (a token given at deployment, or another contract of
+a system). A call or view with ``on="stake_token"`` goes to that contract instead of the target.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-__all__ = ["Call", "ExpectEth", "ExpectView", "Scenario", "ScenarioResult", "Warp", "resolve_actors", "run_scenario"]
+__all__ = ["Call", "ExpectEth", "ExpectToken", "ExpectView", "Scenario", "ScenarioResult", "Warp", "resolve_actors",
+           "run_scenario"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
 
@@ -22,6 +25,7 @@ class Call:
     args: list[Any] = field(default_factory=list)
     value: int = 0
     reverts: bool = False  # the call is expected to revert
+    on: str | None = None  # a referenced contract (token key or system contract name); None: the target
 
 
 @dataclass
@@ -34,6 +38,14 @@ class ExpectView:
     fn: str  # view signature, e.g. "balanceOf(address)"
     args: list[Any] = field(default_factory=list)
     equals: Any = None
+    on: str | None = None  # as Call.on
+
+
+@dataclass
+class ExpectToken:
+    actor: str  # a role or "target"
+    token: str  # the referenced ERC-20 (token key or system contract name)
+    delta: int  # change of its balance of that token since the scenario started
 
 
 @dataclass
@@ -42,7 +54,7 @@ class ExpectEth:
     delta: int  # change of its ETH balance since the scenario started (gas price is 0)
 
 
-Action = Union[Call, Warp, ExpectView, ExpectEth]
+Action = Union[Call, Warp, ExpectView, ExpectEth, ExpectToken]
 
 
 @dataclass
@@ -59,12 +71,17 @@ class ScenarioResult:
     message: str = ""
 
 
-def resolve_actors(v: Any, roles: dict[str, str]) -> Any:
-    """Replace ``"@alice"``-style actor references (also inside lists) by addresses."""
+def resolve_actors(v: Any, roles: dict[str, str], refs: dict[str, str] | None = None) -> Any:
+    """Replace ``"@alice"``-style actor references and ``"@ref:name"`` references (also inside
+    lists) by addresses."""
+    if isinstance(v, str) and v.startswith("@ref:"):
+        if refs is None or v[5:] not in refs:
+            raise KeyError(v)
+        return refs[v[5:]]
     if isinstance(v, str) and v.startswith("@"):
         return roles[v[1:]]
     if isinstance(v, list):
-        return [resolve_actors(x, roles) for x in v]
+        return [resolve_actors(x, roles, refs) for x in v]
     return v
 
 
@@ -85,14 +102,27 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
     from verify.dynamic.target import abi_type
 
     roles = session.roles()
+    refs = dict(getattr(session, "refs", {}) or {})
     start = {r: session.ex.balance(a) for r, a in roles.items()}
+    tokens0: dict[tuple[str, str], int] = {}
+    for a in scenario.steps:
+        if isinstance(a, ExpectToken) and a.token in refs and a.actor in roles:
+            tokens0[(a.actor, a.token)] = _token_balance(session, refs[a.token], roles[a.actor])
     for i, a in enumerate(scenario.steps, 1):
         where = f"step {i}"
         if isinstance(a, Warp):
             session.execute(Step("warp", seconds=a.seconds))
+        elif isinstance(a, Call) and a.on is not None:
+            if a.on not in refs:
+                return ScenarioResult(scenario.name, False, f"{where}: no referenced contract {a.on!r}")
+            ok, err = _call_on(session, refs[a.on], roles[a.actor], a.fn, resolve_actors(a.args, roles, refs), a.value)
+            if ok == a.reverts:
+                want = "to revert" if a.reverts else "to succeed"
+                return ScenarioResult(scenario.name, False,
+                                      f"{where}: expected {a.actor}'s {a.on}.{a.fn} {want}; {err or 'it succeeded'}")
         elif isinstance(a, Call):
             try:
-                out = session.execute(Step(a.actor, a.fn, resolve_actors(a.args, roles), a.value))
+                out = session.execute(Step(a.actor, a.fn, resolve_actors(a.args, roles, refs), a.value))
             except KeyError as exc:
                 return ScenarioResult(scenario.name, False, f"{where}: the contract has no function {exc}")
             if out.ok == a.reverts:
@@ -100,14 +130,21 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
                 got = out.error or "it succeeded"
                 return ScenarioResult(scenario.name, False, f"{where}: expected {a.actor}'s {a.fn} {want}; {got}")
         elif isinstance(a, ExpectView):
-            fn = session.target.function(a.fn)
-            raw = session.ex.static(session.address, fn.calldata(resolve_actors(a.args, roles)))
-            if raw is None:
-                return ScenarioResult(scenario.name, False, f"{where}: {a.fn} reverted")
-            types = [abi_type(o) for o in fn.outputs]
-            got = decode(types, raw)
-            got = got[0] if len(got) == 1 else list(got)
-            want = resolve_actors(a.equals, roles)
+            if a.on is not None:
+                if a.on not in refs:
+                    return ScenarioResult(scenario.name, False, f"{where}: no referenced contract {a.on!r}")
+                got = _view_on(session, refs[a.on], a.fn, resolve_actors(a.args, roles, refs))
+                if got is None:
+                    return ScenarioResult(scenario.name, False, f"{where}: {a.on}.{a.fn} reverted")
+            else:
+                fn = session.target.function(a.fn)
+                raw = session.ex.static(session.address, fn.calldata(resolve_actors(a.args, roles, refs)))
+                if raw is None:
+                    return ScenarioResult(scenario.name, False, f"{where}: {a.fn} reverted")
+                types = [abi_type(o) for o in fn.outputs]
+                got = decode(types, raw)
+                got = got[0] if len(got) == 1 else list(got)
+            want = resolve_actors(a.equals, roles, refs)
             got, want = _fold(got), _fold(want)
             if got != want:
                 return ScenarioResult(scenario.name, False, f"{where}: {a.fn} returned {got!r}, expected {want!r}")
@@ -116,4 +153,44 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
             if now != a.delta:
                 return ScenarioResult(scenario.name, False,
                                       f"{where}: {a.actor}'s ETH changed by {now}, expected {a.delta}")
+        elif isinstance(a, ExpectToken):
+            if a.token not in refs:
+                return ScenarioResult(scenario.name, False, f"{where}: no referenced token {a.token!r}")
+            now = _token_balance(session, refs[a.token], roles[a.actor]) - tokens0[(a.actor, a.token)]
+            if now != a.delta:
+                return ScenarioResult(scenario.name, False,
+                                      f"{where}: {a.actor}'s {a.token} balance changed by {now}, expected {a.delta}")
     return ScenarioResult(scenario.name, True)
+
+
+def _parse_sig(sig: str) -> tuple[str, list[str]]:
+    name, rest = sig.split("(", 1)
+    inner = rest[:-1]
+    return name, [t for t in inner.split(",") if t] if inner else []
+
+
+def _call_on(session, to: str, sender: str, sig: str, args: list[Any], value: int) -> tuple[bool, str | None]:
+    """A call to a referenced contract (an approval, a transfer, a mint), by signature."""
+    from eth_abi import encode
+    from eth_utils import function_signature_to_4byte_selector
+
+    _, types = _parse_sig(sig)
+    got = session.ex.call(sender, to, function_signature_to_4byte_selector(sig) + encode(types, args), value)
+    return got.ok, got.error
+
+
+def _view_on(session, to: str, sig: str, args: list[Any]) -> Any:
+    """A view of a referenced contract; uint256 and address results (one value) are decoded."""
+    from eth_abi import decode, encode
+    from eth_utils import function_signature_to_4byte_selector
+
+    _, types = _parse_sig(sig)
+    raw = session.ex.static(to, function_signature_to_4byte_selector(sig) + encode(types, args))
+    if raw is None or len(raw) < 32:
+        return None
+    return decode(["uint256"], raw[:32])[0]
+
+
+def _token_balance(session, token: str, who: str) -> int:
+    got = _view_on(session, token, "balanceOf(address)", [who])
+    return int(got or 0)

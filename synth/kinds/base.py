@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import itertools
 from abc import ABC, abstractmethod
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from synth.scenarios import Scenario
 
-__all__ = ["Kind", "KindOptions", "KindParameters"]
+__all__ = ["Kind", "KindOptions", "KindParameters", "TokenRef"]
 
 ACCESS_MODES = ("ownable", "roles", "managed")
 
@@ -33,6 +34,23 @@ class KindParameters(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+@dataclass(frozen=True)
+class TokenRef:
+    """A token the contract is deployed against (its constructor takes the address).
+
+    ``key`` is the spec parameter that holds the address (``stake_token``, ``asset``...) and the
+    name the contract's constructor arguments and scenarios use for it (``"@ref:stake_token"``,
+    ``Call(..., on="stake_token")``). In a single spec the address is the parameter's value (what
+    the deploy script uses; verification deploys mock tokens in its place); in a system spec
+    ``uses: {stake_token: StakeToken}`` names another contract of the system instead.
+    """
+
+    key: str
+    standard: Literal["erc20", "erc721"]
+    option: str  # the option that asks for it, for error messages ("options.erc20_stake")
+    address: str | None = None  # the parameter's value, if given
+
+
 class Kind(ABC):
     NAME: ClassVar[str]  # the spec's `kind:` value
     HELP: ClassVar[str]
@@ -40,14 +58,20 @@ class Kind(ABC):
     Parameters: ClassVar[type[KindParameters]] = KindParameters
     ACCESS: ClassVar[tuple[str, ...]] = ACCESS_MODES
     UPGRADEABILITY: ClassVar[tuple[str, ...]] = ("none",)
+    PROVIDES: ClassVar[tuple[str, ...]] = ()  # token standards the contract implements ("erc20", "erc721")
 
     @abstractmethod
     def render(self, spec) -> str:
         """The Solidity source of the contract named ``spec.name``."""
 
     def constructor_args(self, spec) -> list[Any]:
-        """Constructor arguments in ABI order; actors are written ``"@deployer"``, ``"@alice"``..."""
+        """Constructor arguments in ABI order; actors are written ``"@deployer"``, ``"@alice"``...,
+        a token the contract is deployed against ``"@ref:<key>"`` (see ``token_refs``)."""
         return ["@deployer"]
+
+    def token_refs(self, spec) -> list[TokenRef]:
+        """The tokens this spec's contract is deployed against (none: it holds ETH only)."""
+        return []
 
     def proxy(self, spec) -> dict[str, str] | None:
         """How the engine deploys an upgradeable spec: {"kind", "proxy_contract", "initializer"}."""

@@ -40,6 +40,7 @@ class Erc20Parameters(KindParameters):
 
 class Erc20(Kind):
     NAME = "erc20"
+    PROVIDES = ("erc20",)
     HELP = "Fungible token (ERC-20) with optional mint, burn, pause, cap, permit, votes and flash mint."
     Options = Erc20Options
     Parameters = Erc20Parameters

@@ -51,6 +51,7 @@ class Erc4626Parameters(KindParameters):
 
 class Erc4626(Kind):
     NAME = "erc4626"
+    PROVIDES = ("erc20",)
     HELP = ("Tokenized vault (ERC-4626) over wrapped ETH, with ETH deposit and withdrawal; optional entry/exit "
             "fees, deposit cap and pause.")
     Options = Erc4626Options

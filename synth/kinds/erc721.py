@@ -49,6 +49,7 @@ class Erc721Parameters(KindParameters):
 
 class Erc721(Kind):
     NAME = "erc721"
+    PROVIDES = ("erc721",)
     HELP = ("Non-fungible token collection (ERC-721) with optional mint, paid public mint, burn, pause, "
             "enumeration, per-token URIs, supply cap and ERC-2981 royalties.")
     Options = Erc721Options

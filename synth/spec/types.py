@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from synth.solidity_text import IDENTIFIER, SOLIDITY_RESERVED
 
-__all__ = ["Bps", "ContractName", "Duration", "EthAmount", "Symbol", "Text", "TokenAmount", "Uri"]
+__all__ = ["Address", "Bps", "ContractName", "Duration", "EthAmount", "Symbol", "Text", "TokenAmount", "Uri"]
 
 _UNITS = {"s": 1, "sec": 1, "second": 1, "seconds": 1, "m": 60, "min": 60, "minute": 60, "minutes": 60,
           "h": 3600, "hour": 3600, "hours": 3600, "d": 86400, "day": 86400, "days": 86400,
@@ -103,6 +103,20 @@ def _symbol(v: str) -> str:
     return v
 
 
+def _address(v) -> str:
+    if not isinstance(v, str) or not re.fullmatch(r"0x[0-9a-fA-F]{40}", v.strip()):
+        raise ValueError("an address is 0x followed by 40 hex digits")
+    v = v.strip()
+    from eth_utils import is_checksum_address, to_checksum_address
+
+    if v != v.lower() and v[2:] != v[2:].upper() and not is_checksum_address(v):
+        raise ValueError(f"{v} has mixed case but a wrong EIP-55 checksum; "
+                         f"did you mean {to_checksum_address(v.lower())}?")
+    if int(v, 16) == 0:
+        raise ValueError("the zero address is not a contract")
+    return to_checksum_address(v.lower())
+
+
 def _uri(v: str) -> str:
     if re.search(r"[\s\"'\\<>`]", v) or not v.isprintable():
         raise ValueError("a URI must not contain spaces, quotes, backslashes or control characters")
@@ -117,3 +131,5 @@ ContractName = Annotated[str, AfterValidator(_name), Field(max_length=64)]
 Text = Annotated[str, AfterValidator(_text), Field(max_length=2000)]
 Symbol = Annotated[str, AfterValidator(_symbol)]
 Uri = Annotated[str, AfterValidator(_uri), Field(max_length=500)]
+Address = Annotated[str, BeforeValidator(_address, json_schema_input_type=str),
+                    Field(json_schema_extra={"examples": ["0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48"]})]

@@ -63,15 +63,25 @@ class Dependency:
     why: str  # "constructor parameter log of U_BANK", "hard-coded LogFile at 0x..."
     value: int = 0
     placed_at: str | None = None  # code copied to this fixed address after deployment
+    # given by the caller (a contract of a synthesized system, a mock token it chose):
+    ref: str | None = None  # the name the caller knows this dependency by (Session.refs)
+    abi: list[dict] | None = None  # its artifact, when it is not a contract of the compiled file
+    bytecode: str | None = None
+    calls: list[list[Any]] = field(default_factory=list)  # [signature, args] the deployer calls right after
 
     def to_json(self) -> dict[str, Any]:
-        return {"contract": self.contract, "args": _to_json(self.args), "why": self.why, "value": str(self.value),
-                "placed_at": self.placed_at}
+        out = {"contract": self.contract, "args": _to_json(self.args), "why": self.why, "value": str(self.value),
+               "placed_at": self.placed_at}
+        if self.ref or self.bytecode or self.calls:
+            out.update(ref=self.ref, abi=self.abi, bytecode=self.bytecode,
+                       calls=[[sig, _to_json(a)] for sig, a in self.calls])
+        return out
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "Dependency":
         return cls(d["contract"], _from_json(d.get("args", [])), d.get("why", ""), int(d.get("value", 0)),
-                   d.get("placed_at"))
+                   d.get("placed_at"), d.get("ref"), d.get("abi"), d.get("bytecode"),
+                   [[sig, _from_json(a)] for sig, a in d.get("calls") or []])
 
 
 @dataclass
@@ -82,17 +92,23 @@ class DeployPlan:
     notes: list[str] = field(default_factory=list)  # how parameters were planned
     # the deployer's wiring calls after deployment: [signature, args] of setters given a dependency
     setup: list[list[Any]] = field(default_factory=list)
+    # the actors get a share of every ERC-20 dependency the deployer holds and approve the target
+    # for all of it (and for every ERC-721 they own), so token-taking functions can run
+    fund_tokens: bool = False
+    aliases: dict[str, int] = field(default_factory=dict)  # more names for dependencies (Session.refs)
 
     def to_json(self) -> dict[str, Any]:
         return {"args": _to_json(self.args), "value": str(self.value),
                 "dependencies": [d.to_json() for d in self.dependencies], "notes": list(self.notes),
-                "setup": [[sig, _to_json(args)] for sig, args in self.setup]}
+                "setup": [[sig, _to_json(args)] for sig, args in self.setup], "fund_tokens": self.fund_tokens,
+                "aliases": dict(self.aliases)}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> "DeployPlan":
         return cls(_from_json(d.get("args", [])), int(d.get("value", 0)),
                    [Dependency.from_json(x) for x in d.get("dependencies", [])], list(d.get("notes", [])),
-                   [[sig, _from_json(args)] for sig, args in d.get("setup", [])])
+                   [[sig, _from_json(args)] for sig, args in d.get("setup", [])], bool(d.get("fund_tokens")),
+                   {k: int(v) for k, v in (d.get("aliases") or {}).items()})
 
 
 def _to_json(v: Any) -> Any:
@@ -352,6 +368,11 @@ def plan_deployment(target: Target, env: FileEnv | None, deployer: str, others: 
     from .executor import RevmExecutor
 
     env = env or FileEnv({}, None, target.evm)
+    if isinstance(constructor_args, DeployPlan):  # the caller's whole plan: checked, not replanned
+        ex = RevmExecutor(target.evm.upper())
+        ex.fund(deployer, 10**30)
+        deploy_plan(ex, target, env, constructor_args, deployer)
+        return constructor_args
     candidates = plan_candidates(target, env, deployer, others, constructor_args)
     errors: list[str] = []
     for plan in candidates:
@@ -372,6 +393,8 @@ def plan_deployment(target: Target, env: FileEnv | None, deployer: str, others: 
 
 
 def dependency_target(dep: Dependency, env: FileEnv) -> Target:
+    if dep.bytecode:
+        return Target(dep.contract, dep.abi or [], dep.bytecode, evm=env.evm)
     if dep.contract in env.contracts:
         abi, code = env.contracts[dep.contract]
     else:
@@ -394,6 +417,12 @@ def deploy_plan(executor, target: Target, env: FileEnv | None, plan: DeployPlan,
             executor.set_code(dep.placed_at, executor.code(addr))
             addr = dep.placed_at
         addresses.append(addr)
+        for sig, call_args in dep.calls:
+            fn = t.function(sig)
+            got = executor.call(deployer, addr, fn.calldata([typed(a, ty) for a, ty in
+                                                             zip(resolve(call_args, addresses), fn.types)]), 0)
+            if not got.ok:
+                raise PlanError(f"{dep.why}: {dep.contract}.{sig} reverted ({got.error})")
     args = [typed(a, ty) for a, ty in zip(resolve(plan.args, addresses), target.constructor_types())]
     if len(args) != len(target.constructor_types()):
         raise PlanError(f"{target.name} constructor takes ({', '.join(target.constructor_types())}), "
@@ -406,5 +435,8 @@ def deploy_plan(executor, target: Target, env: FileEnv | None, plan: DeployPlan,
         raise PlanError(f"constructor reverted ({err})")
     for sig, call_args in plan.setup:  # the owner's wiring; a setter that refuses is left as it is
         fn = target.function(sig)
-        executor.call(deployer, addr, fn.calldata([typed(a, t) for a, t in zip(resolve(call_args, addresses), fn.types)]), 0)
+        got = executor.call(deployer, addr, fn.calldata([typed(a, t) for a, t in
+                                                         zip(resolve(call_args, addresses), fn.types)]), 0)
+        if plan.fund_tokens and not got.ok:  # a caller's own wiring must work
+            raise PlanError(f"{target.name}.{sig} reverted during the system's wiring ({got.error})")
     return addr, addresses

@@ -233,6 +233,8 @@ class Session:
             raise RuntimeError(f"attacker contract failed to deploy: {err}")
         self.actors = Actors(base.deployer, base.alice, base.bob, base.attacker, to_checksum_address(atk))
         executor.fund(self.actors.attacker_contract, ATTACKER_CONTRACT_FUNDS)
+        if plan is None and isinstance(constructor_args, DeployPlan):
+            plan = constructor_args
         try:
             if plan is None:
                 plan = plan_deployment(target, target.env, self.actors.deployer, [self.actors.alice, self.actors.bob],
@@ -245,6 +247,11 @@ class Session:
         self.constructor_args = resolve(plan.args, self.dependencies)
         self.address = to_checksum_address(addr)
         self.deploy_value = plan.value
+        # the caller's names for its dependencies (a system's contracts, the mock tokens it chose)
+        self.refs = {d.ref: a for d, a in zip(plan.dependencies, self.dependencies) if d.ref}
+        self.refs.update({k: self.dependencies[i] for k, i in plan.aliases.items()})
+        if plan.fund_tokens:
+            fund_with_tokens(executor, self.actors, plan, self.dependencies, self.address, target)
         # Bait: the contract holds 1 ETH nobody deposited, so taking it is visible.
         executor.fund(self.address, executor.balance(self.address) + BAIT)
         self._attack_selector = function_signature_to_4byte_selector(ATTACK_SIG)
@@ -470,6 +477,51 @@ def _bool_and_bytes(out: bytes) -> tuple[bool, bytes] | None:
     if len(out) != 96 + (n + 31) // 32 * 32 or any(out[96 + n:]):
         return None
     return bool(out[31]), out[96:96 + n]
+
+
+_ERC20 = {"transfer", "approve", "balanceOf", "transferFrom"}
+_ERC721 = {"ownerOf", "setApprovalForAll"}
+MAX_UINT = 2**256 - 1
+
+
+def fund_with_tokens(executor: Executor, actors: Actors, plan: DeployPlan, addresses: list[str], target: str,
+                     under_test: Target) -> None:
+    """Every honest actor and the attacker hold each ERC-20 dependency (the deployer hands out a
+    quarter of its balance in equal shares to those who hold none) and approve the target for
+    all of it; every actor approves the target for its ERC-721s. A token that refuses is left."""
+    from .deploy_plan import FileEnv, dependency_target
+
+    env = under_test.env or FileEnv({}, None, under_test.evm)
+    others = [actors.alice, actors.bob, actors.attacker]
+    everyone = [actors.deployer] + others
+    for dep, addr in zip(plan.dependencies, addresses):
+        abi = dependency_target(dep, env).abi
+        names = {i.get("name") for i in abi if i.get("type") == "function"}
+        if addr.lower() == target.lower():
+            continue
+        if _ERC20 <= names:
+            bal = _balance(executor, addr, actors.deployer)
+            share = bal // 4 // len(others) if bal else 0
+            for who in others:
+                if share and _balance(executor, addr, who) == 0:
+                    executor.call(actors.deployer, addr, _sel("transfer(address,uint256)") +
+                                  encode(["address", "uint256"], [who, share]), 0)
+            for who in everyone:
+                executor.call(who, addr, _sel("approve(address,uint256)") +
+                              encode(["address", "uint256"], [target, MAX_UINT]), 0)
+        elif _ERC721 <= names:
+            for who in everyone:
+                executor.call(who, addr, _sel("setApprovalForAll(address,bool)") +
+                              encode(["address", "bool"], [target, True]), 0)
+
+
+def _sel(sig: str) -> bytes:
+    return function_signature_to_4byte_selector(sig)
+
+
+def _balance(executor: Executor, token: str, who: str) -> int:
+    raw = executor.static(token, _sel("balanceOf(address)") + encode(["address"], [who]))
+    return decode(["uint256"], raw)[0] if raw and len(raw) >= 32 else 0
 
 
 class DeployFailed(RuntimeError):
