@@ -1,10 +1,12 @@
-"""ETH escrow for one deal between a buyer, a seller and an arbiter, on OpenZeppelin 5.
+"""Escrow for one deal between a buyer, a seller and an arbiter, in ETH or an ERC-20, on OpenZeppelin 5.
 
-The buyer deposits exactly the price; confirming credits the seller (pull payment); either
+The buyer deposits exactly the price (ETH, or with ``options.erc20`` the ERC-20 at
+``parameters.token``, pulled with ``SafeERC20`` after the buyer's approval); confirming credits the seller (pull payment); either
 party may raise a dispute the arbiter settles with any split; after a deadline an unconfirmed
 deposit goes back to the buyer; the seller may always cancel and refund. Every payout is a
 credit withdrawn with ``withdraw()`` (checks-effects-interactions, ``nonReentrant``, checked
-transfer), so nobody can block anybody else's money by refusing ETH.
+transfer), so nobody can block anybody else's money by refusing ETH. A fee-on-transfer token is
+rejected: a deposit that does not arrive in full reverts with ``EscrowUnsupportedToken()``.
 
 Access: the arbiter is the ``Ownable2Step`` owner (it can hand the role over in two steps, never
 to the buyer or seller, and never renounce it, so a dispute can always be settled). That is the
@@ -15,12 +17,12 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectView, Scenario, Warp
-from synth.spec.types import Bps, Duration, EthAmount
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.spec.types import Address, Bps, Duration, EthAmount
 
 from ._access import OZ
 from ._render import assemble, natspec
-from .base import Kind, KindOptions, KindParameters
+from .base import Kind, KindOptions, KindParameters, TokenRef
 
 BPS = 10_000
 MAX_PRICE = 10**30  # wei; keeps every split product far from overflow
@@ -30,12 +32,14 @@ class EscrowOptions(KindOptions):
     disputes: bool = True  # buyer or seller may freeze the deal; the arbiter settles it
     deadline_refund: bool = True  # after `deadline` the buyer may reclaim an unconfirmed deposit
     arbiter_fee: bool = False  # the arbiter earns `fee_bps` of the price when the deal settles for the seller
+    erc20: bool = False  # the price is paid in the ERC-20 at `parameters.token` instead of ETH
 
 
 class EscrowParameters(KindParameters):
-    price: EthAmount = 10**18  # exactly what the buyer deposits
+    price: EthAmount = 10**18  # exactly what the buyer deposits (wei, or token units when options.erc20)
     deadline: Duration = 30 * 86400  # seconds after the deposit before the buyer may reclaim it
     fee_bps: Bps = 100  # the arbiter's fee, used when options.arbiter_fee
+    token: Address | None = None  # the ERC-20 the price is paid in, when options.erc20
 
     @model_validator(mode="after")
     def _sane(self):
@@ -54,8 +58,8 @@ def _fee(spec) -> int:
 
 class Escrow(Kind):
     NAME = "escrow"
-    HELP = ("ETH escrow for one deal: the buyer deposits the price, confirms to pay the seller (pull payment); "
-            "optional disputes settled by the arbiter, deadline refund and arbiter fee.")
+    HELP = ("Escrow for one deal in ETH or an ERC-20: the buyer deposits the price, confirms to pay the seller "
+            "(pull payment); optional disputes settled by the arbiter, deadline refund and arbiter fee.")
     Options = EscrowOptions
     Parameters = EscrowParameters
     ACCESS = ("ownable",)  # the arbiter is the (two-step) owner; buyer and seller are fixed
@@ -67,7 +71,13 @@ class Escrow(Kind):
                    f'import {{Ownable2Step}} from "{OZ}/access/Ownable2Step.sol";',
                    f'import {{ReentrancyGuard}} from "{OZ}/utils/ReentrancyGuard.sol";',
                    f'import {{Address}} from "{OZ}/utils/Address.sol";']
-        b: list[str] = [
+        unit = "token units" if o.erc20 else "wei"
+        b: list[str] = []
+        if o.erc20:
+            imports += [f'import {{IERC20}} from "{OZ}/token/ERC20/IERC20.sol";',
+                        f'import {{SafeERC20}} from "{OZ}/token/ERC20/utils/SafeERC20.sol";']
+            b += ["using SafeERC20 for IERC20;", ""]
+        b += [
             "/// @notice Where the deal stands.",
             "enum State {",
             "    AwaitingPayment,",
@@ -76,7 +86,7 @@ class Escrow(Kind):
         if o.disputes:
             b.append("    Disputed,")
         b += ["    Closed", "}", "",
-              "/// @notice The exact amount the buyer deposits, in wei.",
+              f"/// @notice The exact amount the buyer deposits, in {unit}.",
               f"uint256 public constant PRICE = {p.price};"]
         if o.deadline_refund:
             b += ["/// @notice Seconds after the deposit before the buyer may reclaim an unconfirmed deposit.",
@@ -85,6 +95,8 @@ class Escrow(Kind):
             b += [f"/// @notice The arbiter's fee in wei ({p.fee_bps} basis points of the price), paid when the "
                   "seller is paid.",
                   f"uint256 public constant FEE = {fee};"]
+        if o.erc20:
+            b += ["", "/// @notice The ERC-20 the price is paid in.", "IERC20 public immutable token;"]
         b += ["", "/// @notice The party that pays.", "address public immutable buyer;",
               "/// @notice The party that delivers and gets paid.", "address public immutable seller;", "",
               "/// @notice Where the deal stands.", "State public state;",
@@ -112,6 +124,8 @@ class Escrow(Kind):
               "error EscrowWrongAmount(uint256 sent, uint256 price);",
               "error EscrowNothingToWithdraw();",
               "error EscrowArbiterRequired();"]
+        if o.erc20:
+            b.append("error EscrowUnsupportedToken();")
         if o.disputes:
             b.append("error EscrowBadShare(uint256 buyerShareBps);")
         if o.deadline_refund:
@@ -119,13 +133,22 @@ class Escrow(Kind):
         b += ["",
               "/// @param buyer_ The party that deposits the price.",
               "/// @param seller_ The party that is paid when the buyer confirms.",
-              "/// @param arbiter_ The owner: settles disputes; cannot be the buyer or the seller.",
-              "constructor(address buyer_, address seller_, address arbiter_) Ownable(arbiter_) {",
-              "    if (buyer_ == address(0) || seller_ == address(0)) revert EscrowZeroAddress();",
-              "    if (buyer_ == seller_ || buyer_ == arbiter_ || seller_ == arbiter_) revert EscrowRolesNotDistinct();",
+              "/// @param arbiter_ The owner: settles disputes; cannot be the buyer or the seller."]
+        if o.erc20:
+            b += ["/// @param token_ The ERC-20 the price is paid in.",
+                  "constructor(address buyer_, address seller_, address arbiter_, IERC20 token_) Ownable(arbiter_) {",
+                  "    if (buyer_ == address(0) || seller_ == address(0) || address(token_) == address(0)) {",
+                  "        revert EscrowZeroAddress();",
+                  "    }"]
+        else:
+            b += ["constructor(address buyer_, address seller_, address arbiter_) Ownable(arbiter_) {",
+                  "    if (buyer_ == address(0) || seller_ == address(0)) revert EscrowZeroAddress();"]
+        b += ["    if (buyer_ == seller_ || buyer_ == arbiter_ || seller_ == arbiter_) revert EscrowRolesNotDistinct();",
               "    buyer = buyer_;",
-              "    seller = seller_;",
-              "}",
+              "    seller = seller_;"]
+        if o.erc20:
+            b.append("    token = token_;")
+        b += ["}",
               "",
               "modifier onlyBuyer() {",
               "    if (msg.sender != buyer) revert EscrowUnauthorized(msg.sender);",
@@ -136,16 +159,30 @@ class Escrow(Kind):
               "    if (state != expected) revert EscrowWrongState(state);",
               "    _;",
               "}",
-              "",
-              "/// @notice The buyer deposits exactly PRICE.",
-              "function deposit() external payable onlyBuyer inState(State.AwaitingPayment) {",
-              "    if (msg.value != PRICE) revert EscrowWrongAmount(msg.value, PRICE);",
-              "    state = State.Funded;",
-              "    fundedAt = block.timestamp;",
-              "    deposited = msg.value;",
-              "    emit Deposited(msg.sender, msg.value);",
-              "}",
-              "",
+              ""]
+        if o.erc20:
+            b += ["/// @notice The buyer deposits exactly PRICE tokens, pulled from the buyer (approve this contract first).",
+                  "/// @dev Fee-on-transfer tokens are rejected: unless PRICE arrives in full the deposit reverts",
+                  "///      with EscrowUnsupportedToken(), so the books never count tokens the contract lacks.",
+                  "function deposit() external onlyBuyer inState(State.AwaitingPayment) nonReentrant {",
+                  "    state = State.Funded;",
+                  "    fundedAt = block.timestamp;",
+                  "    deposited = PRICE;",
+                  "    emit Deposited(msg.sender, PRICE);",
+                  "    uint256 before = token.balanceOf(address(this));",
+                  "    token.safeTransferFrom(msg.sender, address(this), PRICE);",
+                  "    if (token.balanceOf(address(this)) - before != PRICE) revert EscrowUnsupportedToken();",
+                  "}"]
+        else:
+            b += ["/// @notice The buyer deposits exactly PRICE.",
+                  "function deposit() external payable onlyBuyer inState(State.AwaitingPayment) {",
+                  "    if (msg.value != PRICE) revert EscrowWrongAmount(msg.value, PRICE);",
+                  "    state = State.Funded;",
+                  "    fundedAt = block.timestamp;",
+                  "    deposited = msg.value;",
+                  "    emit Deposited(msg.sender, msg.value);",
+                  "}"]
+        b += ["",
               "/// @notice The buyer accepts the delivery: the seller is credited the price"
               + (" less the arbiter's fee." if o.arbiter_fee else "."),
               "function confirm() external onlyBuyer inState(State.Funded) {",
@@ -213,10 +250,18 @@ class Escrow(Kind):
               "    totalClaimable -= amount;",
               "    totalPaid += amount;",
               "    emit Withdrawn(msg.sender, amount);",
-              "    Address.sendValue(payable(msg.sender), amount);",
+              ("    token.safeTransfer(msg.sender, amount);" if o.erc20
+               else "    Address.sendValue(payable(msg.sender), amount);"),
               "}",
-              "",
-              "/// @notice ETH still held for the deal (deposited and not yet credited to anyone).",
+              ""]
+        if o.erc20:
+            b += ["/// @notice The contract's balance of the token (what backs held() + totalClaimable()).",
+                  "function tokenBalance() external view returns (uint256) {",
+                  "    return token.balanceOf(address(this));",
+                  "}",
+                  ""]
+        b += [f"/// @notice {'Tokens' if o.erc20 else 'ETH'} still held for the deal (deposited and not yet "
+              "credited to anyone).",
               "function held() public view returns (uint256) {",
               "    return (state == State.Funded" + (" || state == State.Disputed" if o.disputes else "")
               + ") ? deposited : 0;",
@@ -246,17 +291,32 @@ class Escrow(Kind):
               "    totalClaimable += amount;",
               "    emit Credited(account, amount);",
               "}"]
-        desc = spec.description or "Escrow of one deal between a buyer, a seller and an arbiter."
-        doc = natspec(spec.name, desc, "Pull payments: every payout is a credit withdrawn with withdraw().")
+        desc = spec.description or ("Escrow of one deal between a buyer, a seller and an arbiter"
+                                    + (", paid in an ERC-20." if o.erc20 else "."))
+        dev = "Pull payments: every payout is a credit withdrawn with withdraw()."
+        if o.erc20:
+            dev += (" The price is an ERC-20 moved with SafeERC20; fee-on-transfer tokens are rejected"
+                    " (EscrowUnsupportedToken) because a deposit must arrive in full.")
+        doc = natspec(spec.name, desc, dev)
         return assemble(license=spec.license, imports=imports, doc=doc, name=spec.name,
                         bases=["Ownable2Step", "ReentrancyGuard"], body=b)
 
     def constructor_args(self, spec) -> list:
-        return ["@alice", "@bob", "@deployer"]  # buyer, seller, arbiter
+        args = ["@alice", "@bob", "@deployer"]  # buyer, seller, arbiter
+        return args + ["@ref:token"] if spec.options.erc20 else args
+
+    def token_refs(self, spec) -> list[TokenRef]:
+        if not spec.options.erc20:
+            return []
+        return [TokenRef(key="token", standard="erc20", option="erc20", address=spec.parameters.token)]
+
+    def grid(self) -> list[dict]:
+        return token_grid(super().grid(), {"erc20": "token"})
 
     def invariants(self, spec) -> list[str]:
+        held_by = "tokenBalance()" if spec.options.erc20 else "balance(this)"
         return ["held() + totalClaimable() + totalPaid() == deposited()",
-                "balance(this) >= held() + totalClaimable()",
+                f"{held_by} >= held() + totalClaimable()",
                 "deposited() == 0 or deposited() == price",
                 "claimable(attacker) == 0"]
 
@@ -316,9 +376,52 @@ class Escrow(Kind):
                       Call("alice", "withdraw()"), ExpectEth("alice", 0), ExpectEth("target", 0)]
             out.append(Scenario("buyer_reclaims_after_deadline", "an unconfirmed deposit returns after the deadline",
                                 steps))
+        if o.erc20:
+            out = [Scenario(sc.name, sc.description, _in_token(sc.steps, price)) for sc in out]
+            out.append(Scenario("short_deposit_rejected", "a deposit needs the buyer's full approval and balance", [
+                Call("alice", "approve(address,uint256)", ["@target", price - 1], on="token"),
+                Call("alice", "deposit()", reverts=True),
+                ExpectView("deposited()", [], 0),
+                Call("alice", "approve(address,uint256)", ["@target", price], on="token"),
+                Call("alice", "deposit()"),
+                ExpectToken("alice", "token", -price), ExpectToken("target", "token", price),
+                ExpectView("tokenBalance()", [], price)]))
         out.append(Scenario("arbiter_cannot_leave", "the arbiter cannot renounce nor hand over to a party", [
             Call("deployer", "renounceOwnership()", reverts=True),
             Call("deployer", "transferOwnership(address)", ["@alice"], reverts=True),
             Call("attacker", "transferOwnership(address)", ["@attacker"], reverts=True),
             ExpectView("arbiter()", [], "@deployer")]))
         return out
+
+
+PLACEHOLDER = "0x00000000000000000000000000000000000000A1"  # a token address for grid entries
+
+
+def token_grid(entries: list[dict], params: dict[str, str]) -> list[dict]:
+    """The option grid with token options: an entry whose token option is on gets a placeholder address
+    for its parameter. Entries with every token option off come first in their old order, then
+    the token entries, and the last entry stays the all-options-on entry of the last access mode
+    without tokens (what callers sample as the richest ETH composition)."""
+    eth, tok = [], []
+    for e in entries:
+        on = [k for k in params if e["options"].get(k)]
+        if on:
+            tok.append({**e, "parameters": {params[k]: PLACEHOLDER for k in on}})
+        else:
+            eth.append(e)
+    return eth[:-1] + tok + eth[-1:]
+
+
+def _in_token(steps: list, price: int) -> list:
+    """An ETH scenario of the escrow, paid in the token: no ETH value (a wrong ETH amount has no
+    token counterpart: the deposit pulls exactly the price), balances in the token."""
+    out = []
+    for a in steps:
+        if isinstance(a, Call) and a.on is None and a.value:
+            if a.value != price:
+                continue
+            a = Call(a.actor, a.fn, a.args, 0, a.reverts)
+        elif isinstance(a, ExpectEth):
+            a = ExpectToken(a.actor, "token", a.delta)
+        out.append(a)
+    return out
