@@ -294,7 +294,12 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
     except GenerationFailed as exc:  # the model's code was unusable: nothing written
         err.print(f"[red]generation failed[/] {escape(' '.join(str(exc).split()))}")
         sys.exit(EXIT_FINDINGS)
-    _print_synth(res, out or Path("out") / name)
+    if getattr(res.spec, "kind", None) == "system":
+        from synth.cli_system import print_system
+
+        print_system(res, out or Path("out") / name, console, err)
+    else:
+        _print_synth(res, out or Path("out") / name)
     sys.exit(EXIT_OK if res.passed else EXIT_FINDINGS)
 
 

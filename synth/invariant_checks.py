@@ -37,8 +37,11 @@ class SpecInvariant(Property):
     CONFIDENCE = "high"
     HELP = "An invariant written in the spec"
 
-    def __init__(self, index: int, text: str, ast, params: dict[str, int], views: dict[str, Any]):
+    def __init__(self, index: int, text: str, ast, params: dict[str, int], views: dict[str, Any],
+                 system: dict[str, dict] | None = None, self_name: str | None = None):
         self.index, self.text, self.ast, self.params, self.views = index, text, ast, params, views
+        self.system = system or {}  # another contract's name -> its views (found in Session.refs)
+        self.self_name = self_name
         self.ARGUMENT = f"spec-invariant-{index}"
 
     def check(self, ctx: RunContext, step, outcome) -> str | None:
@@ -99,11 +102,17 @@ class SpecInvariant(Property):
                 return s.roles()[ACTOR_ALIASES[node.id]]
             if node.id in self.params:
                 return self.params[node.id]
+            if node.id == self.self_name:
+                return s.address
+            if node.id in self.system:
+                return self._address_of(ctx, node.id)
             return self._view(ctx, node.id, [])
         if isinstance(node, Call):
             args = [self._eval(a, ctx, env) for a in node.args]
             if node.func == "balance":
                 return s.ex.balance(args[0])
+            if node.on is not None and node.on != self.self_name:
+                return self._view(ctx, node.func, args, node.on)
             return self._view(ctx, node.func, args)
         if isinstance(node, SumOver):
             total = 0
@@ -135,10 +144,17 @@ class SpecInvariant(Property):
             return -self._eval(node.operand, ctx, env)
         raise TypeError(node)
 
-    def _view(self, ctx: RunContext, name: str, args: list) -> Any:
-        fn = self.views[(name, len(args))]
+    def _address_of(self, ctx: RunContext, contract: str) -> str:
+        refs = getattr(ctx.session, "refs", {}) or {}
+        if contract not in refs:
+            raise _Unavailable()
+        return refs[contract]
+
+    def _view(self, ctx: RunContext, name: str, args: list, on: str | None = None) -> Any:
+        fn = (self.system[on] if on else self.views)[(name, len(args))]
         s = ctx.session
-        raw = s.ex.static(s.address, fn["selector"] + encode(fn["inputs"], args))
+        to = self._address_of(ctx, on) if on else s.address
+        raw = s.ex.static(to, fn["selector"] + encode(fn["inputs"], args))
         if raw is None:
             raise _Unavailable()
         out = decode(fn["outputs"], raw)
@@ -164,8 +180,11 @@ def _views(abi: list[dict]) -> dict[tuple[str, int], dict]:
     return out
 
 
-def _check_names(node, views, params, env: set[str], index: int, text: str) -> None:
-    names = sorted({n for n, _ in views} | set(params) | set(ACTOR_ALIASES))
+def _check_names(node, views, params, env: set[str], index: int, text: str,
+                 system: dict[str, dict] | None = None, self_name: str | None = None) -> None:
+    system = system or {}
+    contracts = set(system) | ({self_name} if self_name else set())
+    names = sorted({n for n, _ in views} | set(params) | set(ACTOR_ALIASES) | contracts)
 
     def fail(what: str, name: str):
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
@@ -174,8 +193,17 @@ def _check_names(node, views, params, env: set[str], index: int, text: str) -> N
 
     def walk(n, env):
         if isinstance(n, Name):
-            if n.id not in env and n.id not in ACTOR_ALIASES and n.id not in params and (n.id, 0) not in views:
+            if (n.id not in env and n.id not in ACTOR_ALIASES and n.id not in params and (n.id, 0) not in views
+                    and n.id not in contracts):
                 fail(f"unknown name {n.id!r} (not an actor, parameter or view function)", n.id)
+        elif isinstance(n, Call) and n.on is not None and n.on != self_name:
+            if n.on not in system:
+                known = ", ".join(sorted(contracts)) or "none"
+                fail(f"unknown contract {n.on!r} in {n.on}.{n.func}() (contracts of the system: {known})", n.on)
+            if (n.func, len(n.args)) not in system[n.on]:
+                fail(f"{n.on} has no view function {n.func}() taking {len(n.args)} argument(s)", n.func)
+            for a in n.args:
+                walk(a, env)
         elif isinstance(n, Call):
             if n.func == "balance":
                 if len(n.args) != 1:
@@ -204,12 +232,17 @@ def _check_names(node, views, params, env: set[str], index: int, text: str) -> N
     walk(node, env)
 
 
-def compile_invariants(texts: list[tuple[str, Any]], abi: list[dict], params: dict[str, Any]) -> list[SpecInvariant]:
-    """Properties for (text, AST) pairs against a compiled ABI; ``InvariantError`` if one does not fit."""
+def compile_invariants(texts: list[tuple[str, Any]], abi: list[dict], params: dict[str, Any],
+                       system: dict[str, list[dict]] | None = None, self_name: str | None = None,
+                       first_index: int = 0) -> list[SpecInvariant]:
+    """Properties for (text, AST) pairs against a compiled ABI; ``InvariantError`` if one does not fit.
+    ``system`` gives the ABIs of the other contracts a system invariant may name (by contract name;
+    the session finds their addresses in ``Session.refs``); ``self_name`` names this contract."""
     views = _views(abi)
+    others = {name: _views(a) for name, a in (system or {}).items() if name != self_name}
     numeric = {k: v for k, v in params.items() if isinstance(v, int) and not isinstance(v, bool)}
     out = []
-    for i, (text, ast) in enumerate(texts):
-        _check_names(ast, views, numeric, set(), i, text)
-        out.append(SpecInvariant(i, text, ast, numeric, views))
+    for i, (text, ast) in enumerate(texts, first_index):
+        _check_names(ast, views, numeric, set(), i, text, others, self_name)
+        out.append(SpecInvariant(i, text, ast, numeric, views, others, self_name))
     return out

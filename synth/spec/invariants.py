@@ -6,10 +6,13 @@
     sum       := term (("+"|"-") term)*   term := unary (("*"|"/"|"%") unary)*
     unary     := "-" unary | atom
     atom      := NUMBER [unit] | NAME | NAME "(" [expr ("," expr)*] ")" | "(" expr ")"
+               | NAME "." NAME ["(" [expr ("," expr)*] ")"]
                | "sum" "(" expr "for" NAME "in" NAME ")"
 
 Names are actors (``owner``, ``alice``, ``this``...), spec parameters, or the contract's view
-functions; which is resolved against the compiled ABI. Nothing is ever handed to ``eval``.
+functions; which is resolved against the compiled ABI. In a system spec a contract's name is
+its address, and ``Token.balanceOf(Pool)`` calls a view of another contract of the system.
+Nothing is ever handed to ``eval``.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ __all__ = ["BinOp", "BoolOp", "Call", "Compare", "InvariantSyntaxError", "Name",
 UNITS = {"wei": 1, "gwei": 10**9, "ether": 10**18, "seconds": 1, "minutes": 60, "hours": 3600, "days": 86400,
          "weeks": 604800, "years": 365 * 86400}
 _TOKEN = re.compile(r"\s*(?:(?P<num>\d[\d_]*(?:\.\d+)?(?:[eE]\d+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)|"
-                    r"(?P<op>==|!=|<=|>=|[<>+\-*/%(),]))")
+                    r"(?P<op>==|!=|<=|>=|[<>+\-*/%(),.]))")
 KEYWORDS = {"and", "or", "not", "for", "in", "only", "changes"}
 
 
@@ -48,6 +51,7 @@ class Name:
 class Call:
     func: str
     args: tuple["Expr", ...]
+    on: str | None = None  # another contract of the system (``Token.balanceOf(x)``); None: this one
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,10 @@ class _Parser:
                 it, _ = self.take(kind="name", what="'actors'")
                 self.take(")")
                 return SumOver(body, var, it)
+            on = None
+            if self.peek("."):
+                self.take(".")
+                on, v = v, self.take(kind="name", what="a view function name")[0]
             if self.peek("("):
                 self.take("(")
                 args = []
@@ -235,8 +243,8 @@ class _Parser:
                         self.take()
                         args.append(self.expr())
                 self.take(")")
-                return Call(v, tuple(args))
-            return Name(v)
+                return Call(v, tuple(args), on)
+            return Call(v, (), on) if on else Name(v)
         got = "the end" if k == "end" else repr(v)
         raise InvariantSyntaxError(f"expected a number, name or '(', found {got}", col)
 

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .model import spec_adapter
 
-__all__ = ["SpecError", "load_spec", "parse_spec_text"]
+__all__ = ["SpecError", "load_spec", "parse_spec_text", "token_ref_problems", "validate_contract"]
 
 
 class SpecError(Exception):
@@ -108,8 +108,44 @@ def parse_spec_text(text: str, source: str = "<spec>"):
         line = f":{mark.line + 1}" if mark else ""
         raise SpecError([f"{source}{line}: not valid YAML: {getattr(exc, 'problem', None) or exc}"]) from None
     if not isinstance(data, dict):
-        raise SpecError([f"{source}:1: a spec is a mapping with at least 'kind' and 'name'"])
+        raise SpecError([f"{source}:1: a spec is a mapping with at least 'kind' and 'name' "
+                         f"(or, for a system, 'name' and 'contracts')"])
     lines = _line_map(text)
+    if "contracts" in data:
+        from .system import parse_system
+
+        return parse_system(data, lines, source)
+    spec = validate_contract(data, lines, source)
+    problems = token_ref_problems(spec, data, lines, source, (), supplied=set())
+    if problems:
+        raise SpecError(problems)
+    return spec
+
+
+def _where(source: str, lines: dict[tuple, int], loc: tuple) -> str:
+    line = _line_for(lines, loc)
+    return f"{source}:{line}" if line else source
+
+
+def token_ref_problems(spec, data: dict, lines: dict[tuple, int], source: str, prefix: tuple,
+                       supplied: set[str]) -> list[str]:
+    """A token option without its token: ``parameters.<key>`` must give the address (or, in a
+    system, ``uses.<key>`` a contract of the system: the keys in ``supplied``)."""
+    from synth.kinds import get_kind
+
+    out = []
+    for ref in get_kind(spec.kind).token_refs(spec):
+        if ref.address is None and ref.key not in supplied:
+            loc = prefix + ("options", ref.option)
+            field = ".".join(str(x) for x in prefix + ("parameters", ref.key))
+            other = (f", or `uses: {{{ref.key}: <a contract of the system>}}`" if prefix else "")
+            out.append(f"{_where(source, lines, loc)}: {field}: required when options.{ref.option} is true: "
+                       f"the address of the existing {ref.standard.upper()} token{other}")
+    return out
+
+
+def validate_contract(data: dict, lines: dict[tuple, int], source: str, prefix: tuple = ()):
+    """One contract spec (a whole file, or an entry of a system's ``contracts``)."""
     try:
         return spec_adapter().validate_python(data)
     except ValidationError as exc:
@@ -118,8 +154,9 @@ def parse_spec_text(text: str, source: str = "<spec>"):
             loc = tuple(x for x in e["loc"] if not (isinstance(x, str) and x.endswith("Spec")))
             if loc and loc[0] in {k for k in _kind_tags()}:  # union branch name
                 loc = loc[1:]
-            field = ".".join(str(x) for x in loc) or "(spec)"
-            line = _line_for(lines, loc)
+            full = prefix + loc
+            field = ".".join(str(x) for x in full) or "(spec)"
+            line = _line_for(lines, full)
             where = f"{source}:{line}" if line else source
             msg, kind = e["msg"], e["type"]
             if kind == "extra_forbidden":
@@ -128,8 +165,8 @@ def parse_spec_text(text: str, source: str = "<spec>"):
                 got = data.get("kind")
                 msg = ("missing 'kind'" if got is None else f"unknown kind {got!r}") + _suggest(
                     got, _value_choices(("kind",), data))
-                field = "kind"
-                line = _line_for(lines, ("kind",))
+                field = ".".join(str(x) for x in prefix + ("kind",))
+                line = _line_for(lines, prefix + ("kind",))
                 where = f"{source}:{line}" if line else source
             elif kind == "literal_error":
                 msg = msg.replace("Input should be", "must be") + _suggest(e.get("input"), _value_choices(loc, data))
@@ -139,9 +176,9 @@ def parse_spec_text(text: str, source: str = "<spec>"):
                 # point at the failing invariant's own line
                 idx = _invariant_index(msg)
                 if idx is not None:
-                    line = _line_for(lines, ("invariants", idx)) or line
+                    line = _line_for(lines, prefix + ("invariants", idx)) or line
                     where = f"{source}:{line}" if line else source
-                    field = f"invariants.{idx}"
+                    field = ".".join(str(x) for x in prefix + ("invariants", idx))
                     msg = msg.split(": ", 1)[1]
             problems.append(f"{where}: {field}: {msg}")
         raise SpecError(problems) from None
@@ -174,9 +211,10 @@ def load_spec(path: str | Path):
     return parse_spec_text(text, str(p))
 
 
-def invariant_line(path: str | Path, index: int) -> int | None:
-    """Line of ``invariants[index]`` in a spec file (for errors found after validation)."""
+def invariant_line(path: str | Path, index: int, prefix: tuple = ()) -> int | None:
+    """Line of ``invariants[index]`` in a spec file (for errors found after validation); a
+    system entry's own invariants are under ``prefix`` = ``("contracts", i)``."""
     try:
-        return _line_for(_line_map(Path(path).read_text(encoding="utf-8")), ("invariants", index))
+        return _line_for(_line_map(Path(path).read_text(encoding="utf-8")), prefix + ("invariants", index))
     except OSError:
         return None
