@@ -56,6 +56,7 @@ class SynthResult:
     error: str | None = None
     # first-pass, pass-after-repair, rounds used and per-check counts (see ``metrics``)
     repair: dict[str, Any] | None = None
+    gas: dict[str, Any] = field(default_factory=dict)  # deployment and per-function gas (synth/gas.py)
 
     def metrics(self) -> dict[str, Any]:
         """What every report states: did the first attempt pass, did repair make it pass, how many
@@ -153,6 +154,9 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
             res.scenarios.append(run_scenario(session, sc))
         except Exception as exc:  # noqa: BLE001 - a broken scenario is a failed scenario, not a crash
             res.scenarios.append(ScenarioResult(sc.name, False, f"{type(exc).__name__}: {exc}"))
+    from .gas import deployment_gas, gas_table
+
+    res.gas = gas_table(res.scenarios, deployment_gas(target, args))
     res.passed = (res.entry.get("status") == "ok" and not res.blocking()
                   and all(s.passed for s in res.scenarios))
     res.seconds = time.perf_counter() - t0

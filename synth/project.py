@@ -18,6 +18,7 @@ from chains.node_tools import node_modules_dir
 from verify.report import render_markdown, tool_version, write_atomic
 
 from .brownie_render import render_conftest, render_deploy_script, render_properties_test, render_scenarios_test
+from .gas import gas_json, gas_markdown
 from .generators.custom_functions import spec_scenarios
 from .kinds import get_kind
 from .spec import parse_invariant
@@ -39,6 +40,7 @@ def report_document(spec, res) -> dict[str, Any]:
             "blocking_findings": len(res.blocking()),
             "metrics": res.metrics(),
             "repair": (res.repair or {}).get("report"),
+            "gas": gas_json(getattr(res, "gas", None)),
         },
         "results": [res.entry] if res.entry else [],
     }
@@ -66,7 +68,8 @@ def _markdown(spec, res) -> str:
     lines += ["## Scenarios", "", "| scenario | result |", "|---|---|"]
     for sc in res.scenarios:
         lines.append(f"| {sc.name} | {'pass' if sc.passed else 'FAIL: ' + sc.message.replace('|', '/')} |")
-    lines += ["", "## Verification", "", render_markdown(doc["results"]) if doc["results"] else "(not run)"]
+    lines += [""] + gas_markdown(getattr(res, "gas", None))
+    lines += ["## Verification", "", render_markdown(doc["results"]) if doc["results"] else "(not run)"]
     return "\n".join(lines) + "\n"
 
 

@@ -69,6 +69,7 @@ class ScenarioResult:
     name: str
     passed: bool
     message: str = ""
+    gas: dict[str, list[int]] = field(default_factory=dict)  # signature -> gas of each successful target call
 
 
 def resolve_actors(v: Any, roles: dict[str, str], refs: dict[str, str] | None = None) -> Any:
@@ -103,6 +104,7 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
 
     roles = session.roles()
     refs = dict(getattr(session, "refs", {}) or {})
+    gas: dict[str, list[int]] = {}
     start = {r: session.ex.balance(a) for r, a in roles.items()}
     tokens0: dict[tuple[str, str], int] = {}
     for a in scenario.steps:
@@ -129,6 +131,8 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
                 want = "to revert" if a.reverts else "to succeed"
                 got = out.error or "it succeeded"
                 return ScenarioResult(scenario.name, False, f"{where}: expected {a.actor}'s {a.fn} {want}; {got}")
+            if out.ok and getattr(session.ex, "last_gas", None) is not None:  # views after it are static: kept
+                gas.setdefault(a.fn, []).append(session.ex.last_gas)
         elif isinstance(a, ExpectView):
             if a.on is not None:
                 if a.on not in refs:
@@ -160,7 +164,7 @@ def run_scenario(session, scenario: Scenario) -> ScenarioResult:
             if now != a.delta:
                 return ScenarioResult(scenario.name, False,
                                       f"{where}: {a.actor}'s {a.token} balance changed by {now}, expected {a.delta}")
-    return ScenarioResult(scenario.name, True)
+    return ScenarioResult(scenario.name, True, gas=gas)
 
 
 def _parse_sig(sig: str) -> tuple[str, list[str]]:

@@ -19,6 +19,7 @@ __all__ = ["CallResult", "ChainExecutor", "Executor", "RevmExecutor", "decode_re
 
 GAS = 30_000_000
 _REVERT_RE = re.compile(r"output: 0x([0-9a-fA-F]*)")
+_GAS_RE = re.compile(r"gas_used: (\d+)")
 
 
 def _plain_string(body: bytes) -> str | None:
@@ -62,6 +63,7 @@ class CallResult:
     error: str | None = None
     tx_hash: str | None = None
     logs: list = field(default_factory=list)
+    gas_used: int | None = None  # of the transaction, after refunds (what a receipt's gasUsed says)
 
 
 class Executor(ABC):
@@ -69,6 +71,7 @@ class Executor(ABC):
     calls: int = 0  # message calls sent (transactions, deployments, static calls)
     batch_views: bool = False  # holds the batch observer (observer.py): one call answers many views
     batched_views: int = 0  # views answered inside batch observations
+    last_gas: int | None = None  # gas used by the last deploy() or call() (static calls leave it), None: unknown
 
     @abstractmethod
     def fund(self, address: str, wei: int) -> None: ...
@@ -120,6 +123,7 @@ class RevmExecutor(Executor):
         self.evm = EVM(env=Env(cfg=CfgEnv(limit_contract_code_size=2**32)), spec_id=spec)
         self.calls = 0
         self.batched_views = 0
+        self.last_gas = None
         self._checkpoint = None
 
     def fund(self, address, wei):
@@ -128,17 +132,22 @@ class RevmExecutor(Executor):
     def deploy(self, sender, initcode, value=0):
         self.calls += 1
         try:
-            return self.evm.deploy(sender, initcode, value=value, gas=GAS), None
+            addr = self.evm.deploy(sender, initcode, value=value, gas=GAS)
+            self.last_gas = self.evm.result.gas_used
+            return addr, None
         except RuntimeError as exc:
+            self.last_gas = self._gas(exc)
             return None, self._error(exc)
 
     def call(self, sender, to, data, value=0):
         self.calls += 1
         try:
             out = self.evm.message_call(sender, to, data, value=value, gas=GAS)
-            return CallResult(True, bytes(out))
+            self.last_gas = gas = self.evm.result.gas_used  # the result pyrevm keeps: no second execution
+            return CallResult(True, bytes(out), gas_used=gas)
         except RuntimeError as exc:
-            return CallResult(False, b"", self._error(exc))
+            self.last_gas = gas = self._gas(exc)
+            return CallResult(False, b"", self._error(exc), gas_used=gas)
 
     def static(self, to, data):
         self.calls += 1
@@ -146,6 +155,12 @@ class RevmExecutor(Executor):
             return bytes(self.evm.message_call("0x" + "00" * 19 + "01", to, data, gas=GAS, is_static=True))
         except RuntimeError:
             return None
+
+    @staticmethod
+    def _gas(exc: Exception) -> int | None:
+        """The gas a reverted or halted transaction used, as pyrevm states it (None: it never ran)."""
+        m = _GAS_RE.search(str(exc))
+        return int(m.group(1)) if m else None
 
     @staticmethod
     def _error(exc: Exception) -> str:
@@ -196,6 +211,7 @@ class ChainExecutor(Executor):
         self.chain = chain
         self.w3 = chain.web3
         self.calls = 0
+        self.last_gas = None
 
     def fund(self, address, wei):
         self.chain.set_balance(address, wei)
@@ -221,6 +237,7 @@ class ChainExecutor(Executor):
         self.calls += 1
         tx = {"from": sender, "data": "0x" + initcode.hex(), "value": value}
         h, receipt = self._send(tx)
+        self.last_gas = receipt.gasUsed
         if receipt.status != 1:
             return None, "constructor reverted"
         return receipt.contractAddress, None
@@ -233,9 +250,10 @@ class ChainExecutor(Executor):
         except Exception:  # noqa: BLE001 - it reverts; the transaction below says so too
             output = b""
         h, receipt = self._send(tx)
+        self.last_gas = gas = receipt.gasUsed
         if receipt.status == 1:
-            return CallResult(True, output, None, h)
-        return CallResult(False, b"", self._reason(tx), h)
+            return CallResult(True, output, None, h, gas_used=gas)
+        return CallResult(False, b"", self._reason(tx), h, gas_used=gas)
 
     def static(self, to, data):
         self.calls += 1
