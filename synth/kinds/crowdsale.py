@@ -1,36 +1,46 @@
-"""Token sale on OpenZeppelin 5: the contract is an ERC-20 that mints itself to buyers at a fixed rate.
+"""Token sale on OpenZeppelin 5: the contract is an ERC-20 that mints itself to buyers at a fixed rate,
+or (``existing_token``) it sells an existing ERC-20 (``parameters.token``) from its own balance.
 
 The sale runs in a window measured from deployment, up to a hard cap in ETH. Optional: a soft goal
 with refunds (``refundable``: tokens stay in escrow in the contract until the sale succeeds; if the
 goal is missed buyers pull their ETH back and the escrowed tokens are burnt), an admin-managed
 whitelist, and an explicit ``finalize`` step after closing (callable by anyone, so buyers never
 depend on the admin to get a refund). The admin withdraws the raised ETH only after a successful close.
+
+Selling an existing token: the sale is funded by transferring tokens to it (or with ``fund``); a
+purchase the sale's unreserved balance cannot cover reverts with ``InsufficientTokens``; after
+the sale (finalized, if finalizable) the admin recovers the unsold tokens with ``recoverUnsold``.
+With refunds, bought tokens stay reserved in the contract until claimed; a refund releases them.
 """
 
 from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
 from synth.solidity_text import string_literal
-from synth.spec.types import Duration, EthAmount, Symbol, Text, TokenAmount
+from synth.spec.types import Address, Duration, EthAmount, Symbol, Text, TokenAmount
 
 from ._access import OZ, Access
 from ._render import assemble, natspec
-from .base import Kind, KindOptions, KindParameters
+from .base import Kind, KindOptions, KindParameters, TokenRef
+from .escrow import token_grid
 
 E18 = 10**18
 SCENARIO_FUNDS = 5_000 * E18  # what a scenario may spend per actor (actors hold 10,000 ETH)
+SCENARIO_TOKENS = 10**24  # what the deployer holds of a mock token to fund the sale with
 
 
 class CrowdsaleOptions(KindOptions):
     refundable: bool = False  # soft goal; below it after closing, buyers get their ETH back
     whitelist: bool = False  # only addresses the admin approves may buy
     finalizable: bool = False  # after closing, someone calls finalize() before funds or tokens move
+    existing_token: bool = False  # sell the ERC-20 at `parameters.token` from the sale's balance (no minting)
 
 
 class CrowdsaleParameters(KindParameters):
-    token_name: Text | None = None  # defaults to the contract name
+    token_name: Text | None = None  # defaults to the contract name (the minted token's name)
+    token: Address | None = None  # the ERC-20 sold, when options.existing_token
     symbol: Symbol = "SALE"
     rate: TokenAmount = 1_000  # whole tokens per ETH (token units per wei; 18 decimals)
     cap: EthAmount = 100 * E18  # hard cap on ETH raised
@@ -64,13 +74,21 @@ class Crowdsale(Kind):
     def render(self, spec) -> str:
         o, p = spec.options, spec.parameters
         acc = Access(spec.access, self._roles(spec))
-        imports = [f'import {{ERC20}} from "{OZ}/token/ERC20/ERC20.sol";',
-                   f'import {{ReentrancyGuard}} from "{OZ}/utils/ReentrancyGuard.sol";'] + acc.imports()
-        bases = ["ERC20", acc.base(), "ReentrancyGuard"]
-
-        body = list(acc.declarations())
+        ex = o.existing_token
+        if ex:
+            imports = [f'import {{IERC20}} from "{OZ}/token/ERC20/IERC20.sol";',
+                       f'import {{SafeERC20}} from "{OZ}/token/ERC20/utils/SafeERC20.sol";',
+                       f'import {{ReentrancyGuard}} from "{OZ}/utils/ReentrancyGuard.sol";'] + acc.imports()
+            bases = [acc.base(), "ReentrancyGuard"]
+            body = ["using SafeERC20 for IERC20;", ""] + list(acc.declarations())
+        else:
+            imports = [f'import {{ERC20}} from "{OZ}/token/ERC20/ERC20.sol";',
+                       f'import {{ReentrancyGuard}} from "{OZ}/utils/ReentrancyGuard.sol";'] + acc.imports()
+            bases = ["ERC20", acc.base(), "ReentrancyGuard"]
+            body = list(acc.declarations())
         body += [
-            "/// @notice Token units per wei paid (whole tokens per ETH; the token has 18 decimals).",
+            ("/// @notice Token units per wei paid (whole tokens per ETH for a token of 18 decimals)." if ex else
+             "/// @notice Token units per wei paid (whole tokens per ETH; the token has 18 decimals)."),
             f"uint256 public constant RATE = {p.rate};",
             "/// @notice Most ETH the sale accepts, in wei; the sale closes when it is reached.",
             f"uint256 public constant CAP = {p.cap};",
@@ -78,6 +96,10 @@ class Crowdsale(Kind):
         if o.refundable:
             body += ["/// @notice ETH, in wei, the sale must raise to succeed; below it buyers are refunded.",
                      f"uint256 public constant GOAL = {p.goal};"]
+        if ex:
+            body += ["", "/// @notice The ERC-20 sold; the sale holds it and hands it out.", "IERC20 public immutable token;",
+                     "/// @notice Token units sold and not refunded (handed out, or reserved for their buyers).",
+                     "uint256 public tokensSold;"]
         body += [
             "",
             "/// @notice Where the raised ETH goes: the admin given at deployment.",
@@ -100,6 +122,9 @@ class Crowdsale(Kind):
                 "/// @notice Tokens bought and held in escrow by this contract until the sale succeeds.",
                 "mapping(address account => uint256) public tokensOwed;",
             ]
+            if ex:
+                body += ["/// @notice Sum of all `tokensOwed`: the part of the sale's balance reserved for buyers.",
+                         "uint256 public tokensOwedTotal;"]
         if o.whitelist:
             body += ["/// @notice Addresses allowed to buy.", "mapping(address account => bool) public whitelisted;"]
         if o.finalizable:
@@ -116,6 +141,9 @@ class Crowdsale(Kind):
             body.append("event WhitelistUpdated(address indexed account, bool allowed);")
         if o.finalizable:
             body.append("event Finalized(uint256 weiRaised, bool successful);")
+        if ex:
+            body += ["event SaleFunded(address indexed from, uint256 amount);",
+                     "event UnsoldRecovered(address indexed to, uint256 amount);"]
         body += [
             "",
             "error SaleNotOpen();",
@@ -133,16 +161,24 @@ class Crowdsale(Kind):
             body.append("error NotWhitelisted(address account);")
         if o.finalizable:
             body += ["error NotFinalized();", "error AlreadyFinalized();"]
+        if ex:
+            body += ["error InsufficientTokens(uint256 available, uint256 needed);"]
 
-        token_name = string_literal(p.token_name or spec.name)
-        calls = [f"ERC20({token_name}, {string_literal(p.symbol)})"]
-        if acc.base_ctor_call():
-            calls.append(acc.base_ctor_call())
-        body += ["", f"constructor({acc.ctor_param()})"] + [f"    {c}" for c in calls] + ["{"]
+        if ex:
+            calls = [c for c in [acc.base_ctor_call()] if c]
+            body += ["", f"constructor({acc.ctor_param()}, IERC20 token_)"] + [f"    {c}" for c in calls] + ["{"]
+        else:
+            token_name = string_literal(p.token_name or spec.name)
+            calls = [f"ERC20({token_name}, {string_literal(p.symbol)})"]
+            if acc.base_ctor_call():
+                calls.append(acc.base_ctor_call())
+            body += ["", f"constructor({acc.ctor_param()})"] + [f"    {c}" for c in calls] + ["{"]
         body += [f"    {ln}" for ln in acc.ctor_body()]
-        body += [f"    if ({acc.admin_param} == address(0)) {{",
+        zero = f"{acc.admin_param} == address(0)" + (" || address(token_) == address(0)" if ex else "")
+        body += [f"    if ({zero}) {{",
                  "        revert ZeroAddress();",
                  "    }",
+                 *(["    token = token_;"] if ex else []),
                  f"    wallet = payable({acc.admin_param});",
                  f"    openingTime = block.timestamp + {p.opening_delay};",
                  f"    closingTime = openingTime + {p.duration};", "}"]
@@ -160,6 +196,16 @@ class Crowdsale(Kind):
             "    return block.timestamp >= closingTime || weiRaised >= CAP;",
             "}",
         ]
+        if ex:
+            reserved = "tokensOwedTotal" if o.refundable else "0"
+            body += ["", "/// @notice The sale's balance of the token.",
+                     "function tokenBalance() public view returns (uint256) {",
+                     "    return token.balanceOf(address(this));", "}",
+                     "", "/// @notice Tokens the sale can still sell: its balance less what is reserved for buyers.",
+                     "function tokensAvailable() public view returns (uint256) {",
+                     "    uint256 balance = tokenBalance();",
+                     f"    return balance > {reserved} ? balance - {reserved} : 0;" if o.refundable
+                     else "    return balance;", "}"]
         if o.refundable:
             body += ["", "/// @notice Whether the soft goal is reached.",
                      "function goalReached() public view returns (bool) {", "    return weiRaised >= GOAL;", "}"]
@@ -186,14 +232,56 @@ class Crowdsale(Kind):
             "        revert CapExceeded(CAP - weiRaised);",
             "    }",
             "    uint256 amount = msg.value * RATE;",
+        ]
+        if ex:
+            body += ["    uint256 available = tokensAvailable();",
+                     "    if (amount > available) {",
+                     "        revert InsufficientTokens(available, amount);",
+                     "    }"]
+        body += [
             "    weiRaised += msg.value;",
             "    contributions[msg.sender] += msg.value;",
         ]
-        if o.refundable:
-            body += ["    tokensOwed[msg.sender] += amount;", "    _mint(address(this), amount);"]
+        if ex:
+            body.append("    tokensSold += amount;")
+            if o.refundable:
+                body += ["    tokensOwed[msg.sender] += amount;", "    tokensOwedTotal += amount;",
+                         "    emit TokensPurchased(msg.sender, msg.value, amount);", "}"]
+            else:
+                body += ["    emit TokensPurchased(msg.sender, msg.value, amount);",
+                         "    token.safeTransfer(msg.sender, amount);", "}"]
         else:
-            body.append("    _mint(msg.sender, amount);")
-        body += ["    emit TokensPurchased(msg.sender, msg.value, amount);", "}"]
+            if o.refundable:
+                body += ["    tokensOwed[msg.sender] += amount;", "    _mint(address(this), amount);"]
+            else:
+                body.append("    _mint(msg.sender, amount);")
+            body += ["    emit TokensPurchased(msg.sender, msg.value, amount);", "}"]
+        if ex:
+            closed = "finalized" if o.finalizable else "hasClosed()"
+            body += ["",
+                     "/// @notice Fund the sale with `amount` tokens pulled from the caller (approve this contract",
+                     "///         first); a plain transfer to the sale funds it as well.",
+                     "/// @dev Books nothing: what the sale can sell is its balance, so a fee-on-transfer token",
+                     "///      only funds the sale with what actually arrives.",
+                     "function fund(uint256 amount) external nonReentrant {",
+                     "    uint256 before = tokenBalance();",
+                     "    token.safeTransferFrom(msg.sender, address(this), amount);",
+                     "    emit SaleFunded(msg.sender, tokenBalance() - before);",
+                     "}",
+                     "",
+                     "/// @notice Send the tokens nobody bought (the balance not reserved for buyers) to `wallet`",
+                     "///         once the sale is over" + (" and finalized" if o.finalizable else "")
+                     + "; with nothing unsold it does nothing.",
+                     f"function recoverUnsold() external {acc.guard('TREASURER')} nonReentrant {{",
+                     f"    if (!{closed}) {{",
+                     f"        revert {'NotFinalized' if o.finalizable else 'SaleNotClosed'}();",
+                     "    }",
+                     "    uint256 amount = tokensAvailable();",
+                     "    if (amount > 0) {",
+                     "        emit UnsoldRecovered(wallet, amount);",
+                     "        token.safeTransfer(wallet, amount);",
+                     "    }",
+                     "}"]
 
         if o.whitelist:
             body += ["", "/// @notice Allow or forbid `account` to buy.",
@@ -243,11 +331,14 @@ class Crowdsale(Kind):
                 "        revert NothingToClaim();",
                 "    }",
                 "    tokensOwed[msg.sender] = 0;",
-                "    _transfer(address(this), msg.sender, amount);",
-                "    emit TokensClaimed(msg.sender, amount);",
+                *(["    tokensOwedTotal -= amount;", "    emit TokensClaimed(msg.sender, amount);",
+                   "    token.safeTransfer(msg.sender, amount);"] if ex else
+                  ["    _transfer(address(this), msg.sender, amount);", "    emit TokensClaimed(msg.sender, amount);"]),
                 "}",
                 "",
-                "/// @notice Get your ETH back when the sale closed below its goal; your escrowed tokens are burnt.",
+                ("/// @notice Get your ETH back when the sale closed below its goal; your reserved tokens return "
+                 "to the unsold stock." if ex else
+                 "/// @notice Get your ETH back when the sale closed below its goal; your escrowed tokens are burnt."),
                 "/// @custom:ouro-slot claimRefund",
                 "function claimRefund() external nonReentrant {",
                 f"    if (!{closed}) {{",
@@ -264,7 +355,8 @@ class Crowdsale(Kind):
                 "    contributions[msg.sender] = 0;",
                 "    tokensOwed[msg.sender] = 0;",
                 "    weiRefunded += amount;",
-                "    _burn(address(this), tokens);",
+                *(["    tokensOwedTotal -= tokens;", "    tokensSold -= tokens;"] if ex else
+                  ["    _burn(address(this), tokens);"]),
                 "    emit Refunded(msg.sender, amount);",
                 '    (bool ok, ) = payable(msg.sender).call{value: amount}("");',
                 "    if (!ok) {",
@@ -280,13 +372,41 @@ class Crowdsale(Kind):
             features.append("a whitelist")
         if o.finalizable:
             features.append("finalization")
-        default = (f"Sale of the {p.symbol} token for ETH at {p.rate} tokens per ETH"
+        what = "an existing ERC-20 token" if ex else f"the {p.symbol} token"
+        default = (f"Sale of {what} for ETH at {p.rate} tokens per ETH"
                    + (f", with {', '.join(features)}." if features else "."))
-        doc = natspec(spec.name, spec.description or default,
-                      "Hard cap in ETH; buyers pull refunds; the admin withdraws only after a successful close.")
+        dev = "Hard cap in ETH; buyers pull refunds; the admin withdraws only after a successful close."
+        if ex:
+            dev += (" Sells the ERC-20 `token` from its own balance with SafeERC20; the admin recovers unsold tokens"
+                    " after the sale. Fee-on-transfer tokens are handled: the sale books nothing on funding and"
+                    " sells only its measured balance (buyers receive what the token delivers).")
+        doc = natspec(spec.name, spec.description or default, dev)
         return assemble(license=spec.license, imports=imports, doc=doc, name=spec.name, bases=bases, body=body)
 
+    def constructor_args(self, spec) -> list:
+        return ["@deployer", "@ref:token"] if spec.options.existing_token else ["@deployer"]
+
+    def token_refs(self, spec) -> list[TokenRef]:
+        if not spec.options.existing_token:
+            return []
+        return [TokenRef(key="token", standard="erc20", option="existing_token", address=spec.parameters.token)]
+
+    def grid(self) -> list[dict]:
+        return token_grid(super().grid(), {"existing_token": "token"})
+
     def invariants(self, spec) -> list[str]:
+        if spec.options.existing_token:
+            inv = ["weiRaised() <= CAP()"]
+            if spec.options.refundable:
+                inv += ["tokensSold() == (weiRaised() - weiRefunded()) * RATE()",
+                        "tokenBalance() >= tokensOwedTotal()",
+                        "tokensOwedTotal() <= tokensSold()",
+                        "balance(this) >= weiRaised() - weiRefunded() - weiWithdrawn()",
+                        "weiRefunded() == 0 or weiWithdrawn() == 0"]
+            else:
+                inv += ["tokensSold() == weiRaised() * RATE()",
+                        "balance(this) >= weiRaised() - weiWithdrawn()"]
+            return inv
         inv = ["totalSupply() == sum(balanceOf(a) for a in actors)",
                "weiRaised() <= CAP()"]
         if spec.options.refundable:
@@ -302,6 +422,8 @@ class Crowdsale(Kind):
     def scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         rate = p.rate
+        ex = o.existing_token
+        sold = "tokensSold()" if ex else "totalSupply()"
         to_open = [Warp(p.opening_delay + 1)] if p.opening_delay else []
         past_close = Warp(p.duration + 60)
 
@@ -310,11 +432,17 @@ class Crowdsale(Kind):
                 return []
             return [Call("deployer", "setWhitelisted(address,bool)", [f"@{w}", True]) for w in who]
 
-        def holds(who: str, value: int) -> list[ExpectView]:
+        def balance(who: str, units: int):
+            return ExpectToken(who, "token", units) if ex else ExpectView("balanceOf(address)", [f"@{who}"], units)
+
+        def holds(who: str, value: int) -> list:
             if o.refundable:
-                return [ExpectView("tokensOwed(address)", [f"@{who}"], value * rate),
-                        ExpectView("balanceOf(address)", [f"@{who}"], 0)]
-            return [ExpectView("balanceOf(address)", [f"@{who}"], value * rate)]
+                return [ExpectView("tokensOwed(address)", [f"@{who}"], value * rate), balance(who, 0)]
+            return [balance(who, value * rate)]
+
+        def fund(units: int) -> list[Call]:
+            """An existing token's sale is funded by the deployer's transfer first."""
+            return [Call("deployer", "transfer(address,uint256)", ["@target", units], on="token")] if ex else []
 
         out = []
         small = min(E18, p.cap)
@@ -324,7 +452,7 @@ class Crowdsale(Kind):
                 Call("alice", "buyTokens()", [], value=small, reverts=True),
                 ExpectView("weiRaised()", [], 0)]))
 
-        steps = list(to_open)
+        steps = fund(small * rate) + list(to_open)
         if o.whitelist:
             steps += [Call("attacker", "setWhitelisted(address,bool)", ["@attacker", True], reverts=True),
                       Call("alice", "buyTokens()", [], value=small, reverts=True)]
@@ -334,14 +462,14 @@ class Crowdsale(Kind):
                   *holds("alice", small),
                   ExpectView("contributions(address)", ["@alice"], small),
                   ExpectView("weiRaised()", [], small),
-                  ExpectView("totalSupply()", [], small * rate),
+                  ExpectView(sold, [], small * rate),
                   ExpectEth("alice", -small)]
         out.append(Scenario("buying_in_window_mints_at_rate", "a purchase in the window gets rate * value tokens",
                             steps))
 
-        if p.cap + 1 <= SCENARIO_FUNDS:
+        if p.cap + 1 <= SCENARIO_FUNDS and (not ex or p.cap * rate <= SCENARIO_TOKENS):
             out.append(Scenario("hard_cap_enforced", "no purchase may exceed the cap; reaching it closes the sale", [
-                *to_open, *allow("alice", "bob"),
+                *fund(p.cap * rate), *to_open, *allow("alice", "bob"),
                 Call("alice", "buyTokens()", [], value=p.cap + 1, reverts=True),
                 Call("alice", "buyTokens()", [], value=p.cap),
                 ExpectView("weiRaised()", [], p.cap),
@@ -351,7 +479,7 @@ class Crowdsale(Kind):
         finalize = [Call("bob", "finalize()")] if o.finalizable else []
         if o.refundable and p.goal >= 2 and p.goal <= SCENARIO_FUNDS:
             half = p.goal // 2
-            steps = [*to_open, *allow("alice"),
+            steps = [*fund(half * rate), *to_open, *allow("alice"),
                      Call("alice", "buyTokens()", [], value=half),
                      Call("alice", "claimRefund()", [], reverts=True),
                      past_close]
@@ -364,14 +492,14 @@ class Crowdsale(Kind):
                       Call("attacker", "claimRefund()", [], reverts=True),
                       Call("alice", "claimRefund()"),
                       ExpectEth("alice", 0),
-                      ExpectView("totalSupply()", [], 0),
+                      ExpectView(sold, [], 0),
                       ExpectView("contributions(address)", ["@alice"], 0),
                       Call("alice", "claimRefund()", [], reverts=True)]
             out.append(Scenario("refund_when_goal_missed", "below the goal, buyers pull their ETH back", steps))
 
         raise_ = p.goal if o.refundable else small
-        if raise_ <= SCENARIO_FUNDS:
-            steps = [*to_open, *allow("alice"),
+        if raise_ <= SCENARIO_FUNDS and (not ex or raise_ * rate <= SCENARIO_TOKENS):
+            steps = [*fund(raise_ * rate), *to_open, *allow("alice"),
                      Call("alice", "buyTokens()", [], value=raise_)]
             if raise_ < p.cap:
                 steps += [Call("deployer", "withdrawFunds()", [], reverts=True), past_close]
@@ -385,8 +513,53 @@ class Crowdsale(Kind):
             if o.refundable:
                 steps += [Call("alice", "claimRefund()", [], reverts=True),
                           Call("alice", "claimTokens()"),
-                          ExpectView("balanceOf(address)", ["@alice"], raise_ * rate),
+                          balance("alice", raise_ * rate),
                           ExpectView("tokensOwed(address)", ["@alice"], 0)]
             out.append(Scenario("admin_withdraws_after_success",
                                 "the admin takes the ETH only after a successful close", steps))
+        if ex and 2 * small * rate <= SCENARIO_TOKENS:
+            out += self._existing_token_scenarios(spec, small, to_open, past_close, allow, finalize)
+        return out
+
+    def _existing_token_scenarios(self, spec, small, to_open, past_close, allow, finalize) -> list[Scenario]:
+        o, p = spec.options, spec.parameters
+        units = small * p.rate
+        transfer = "transfer(address,uint256)"
+        out = [Scenario("purchase_beyond_sale_balance_reverts", "a purchase the sale's balance cannot cover fails", [
+            Call("deployer", transfer, ["@target", units - 1], on="token"),
+            *to_open, *allow("alice"),
+            ExpectView("tokensAvailable()", [], units - 1),
+            Call("alice", "buyTokens()", [], value=small, reverts=True),
+            ExpectView("weiRaised()", [], 0),
+            Call("bob", "fund(uint256)", [1]),
+            ExpectToken("bob", "token", -1),
+            Call("alice", "buyTokens()", [], value=small),
+            ExpectView("tokensAvailable()", [], 0),
+            ExpectView("tokensSold()", [], units)])]
+        owed = units if o.refundable else 0  # reserved for alice after her purchase
+        steps = [Call("deployer", transfer, ["@target", 2 * units], on="token"),
+                 *to_open, *allow("alice"),
+                 Call("alice", "buyTokens()", [], value=small)]
+        if small < p.cap or o.finalizable:
+            steps.append(Call("deployer", "recoverUnsold()", [], reverts=True))
+        steps += [past_close, *finalize,
+                  Call("attacker", "recoverUnsold()", [], reverts=True),
+                  Call("deployer", "recoverUnsold()"),
+                  ExpectToken("deployer", "token", -units),  # funded 2 units' worth, alice bought one
+                  ExpectView("tokensAvailable()", [], 0),
+                  ExpectView("tokenBalance()", [], owed),
+                  Call("deployer", "recoverUnsold()"),  # nothing left: a no-op
+                  ExpectToken("deployer", "token", -units)]
+        if o.refundable and small < p.goal:
+            steps += [Call("alice", "claimRefund()"),
+                      ExpectView("tokensAvailable()", [], units),
+                      Call("deployer", "recoverUnsold()"),
+                      ExpectToken("deployer", "token", 0),
+                      ExpectToken("target", "token", 0)]
+        elif o.refundable:
+            steps += [Call("alice", "claimTokens()"), ExpectToken("alice", "token", units),
+                      ExpectToken("target", "token", 0)]
+        else:
+            steps += [ExpectToken("alice", "token", units), ExpectToken("target", "token", 0)]
+        out.append(Scenario("admin_recovers_unsold", "after the sale the admin takes back what nobody bought", steps))
         return out
