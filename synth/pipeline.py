@@ -39,6 +39,7 @@ class SynthOptions:
     repair_rounds: int = 3  # a contract that fails verification is repaired (0: never)
     fuzz_examples: int = 200  # `ouro fuzz` sequences on the spec's invariants after verification (0: none)
     fuzz_seconds: float = 3.0  # and at most this long
+    token_variants: bool = True  # search again with fee-on-transfer and returns-false tokens (synth/token_variants.py)
 
 
 @dataclass
@@ -57,6 +58,8 @@ class SynthResult:
     # first-pass, pass-after-repair, rounds used and per-check counts (see ``metrics``)
     repair: dict[str, Any] | None = None
     gas: dict[str, Any] = field(default_factory=dict)  # deployment and per-function gas (synth/gas.py)
+    deployment: Any = None  # what verification deployed: constructor arguments, or a DeployPlan
+    system: SystemContext | None = None  # set for a contract of a system spec
 
     def metrics(self) -> dict[str, Any]:
         """What every report states: did the first attempt pass, did repair make it pass, how many
@@ -105,8 +108,19 @@ def deployment_for(spec, constructor_args: list[Any], variant: str = "standard")
     return verification_plan(get_kind(spec.kind).token_refs(spec), constructor_args, _actor_addresses(), variant)
 
 
+@dataclass
+class SystemContext:
+    """What a contract of a system spec is verified with: the deployment (the system's earlier
+    contracts and mock tokens, see synth/system_pipeline.py) and the system invariants it closes."""
+
+    deployment: Any  # verify.dynamic.deploy_plan.DeployPlan
+    invariants: list[str] = field(default_factory=list)  # cross-contract texts, checked on this contract
+    abis: dict[str, list[dict]] = field(default_factory=dict)  # the other contracts a text may name
+    first_index: int = 0  # the numbering of those invariants after the contract's own
+
+
 def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOptions,
-                     generated: GeneratedSource) -> SynthResult:
+                     generated: GeneratedSource, system: SystemContext | None = None) -> SynthResult:
     """Compile and verify an already written contract for ``spec``; scenarios included."""
     from verify.dynamic.engine import _engine_compile, apply_proxies, targets_of
     from verify.dynamic.executor import RevmExecutor
@@ -129,18 +143,27 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     res.invariants = texts
     params = spec.parameters.model_dump()
     props = compile_invariants([(t, parse_invariant(t)) for t in texts], contract.abi, params)
+    if system is not None and system.invariants:
+        props += compile_invariants([(t, parse_invariant(t)) for t in system.invariants], contract.abi, params,
+                                    system.abis, spec.name, len(props))
     seen: set[str] = set()  # a user invariant that repeats a kind invariant is checked once
     props = [p for p in props if not (p.text in seen or seen.add(p.text))]
     res.invariants = [p.text for p in props]
     res.invariant_ids = [p.ARGUMENT for p in props]
     res.constructor_args = kind.constructor_args(spec)
-    args = deployment_for(spec, res.constructor_args)
+    args = system.deployment if system is not None else deployment_for(spec, res.constructor_args)
+    res.deployment = args
     proxy = kind.proxy(spec)
     proxies = {spec.name: proxy} if proxy else {}
     vopts = VerifyOptions(static_only=False, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
                           replay=opts.replay, constructor_args={spec.name: args},
                           extra_properties={spec.name: props}, proxies=proxies, parallel_static=True)
     res.entry = verify_file(sol_path, compiler, vopts)
+    if res.entry.get("status") == "ok" and system is None and opts.token_variants:
+        from .token_variants import search_with_token_variants
+
+        search_with_token_variants(compiled, spec, res.constructor_args, props, proxies, opts, res.entry,
+                                   deployment_for)
     if props and opts.fuzz_examples and res.entry.get("status") == "ok":
         _fuzz_invariants(sol_path, compiler, spec, props, args, proxies, opts, res.entry)
     # functional scenarios, each on a fresh in-process deployment
@@ -159,6 +182,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     res.gas = gas_table(res.scenarios, deployment_gas(target, args))
     res.passed = (res.entry.get("status") == "ok" and not res.blocking()
                   and all(s.passed for s in res.scenarios))
+    res.system = system
     res.seconds = time.perf_counter() - t0
     return res
 
@@ -190,6 +214,10 @@ def synthesize(spec_path: str | Path, out: str | Path, opts: SynthOptions | None
 
     opts = opts or SynthOptions()
     spec = load_spec(spec_path)
+    if getattr(spec, "kind", None) == "system":  # several contracts: synth/system_pipeline.py
+        from .system_pipeline import synthesize_system
+
+        return synthesize_system(spec, spec_path, out, opts, compiler, getattr(opts, "framework", "both"))
     out_dir = check_out_dir(out)
     generator = select_generator(opts.generator, opts.model)
     generated = generator.generate(spec)
@@ -231,7 +259,7 @@ def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions
     found = _per_check(first.blocking())
     rep = repair_file(sol, compiler, RepairOptions(
         rounds=opts.repair_rounds, seed=opts.seed, max_examples=opts.max_examples, steps=opts.steps,
-        constructor_args={spec.name: deployment_for(spec, first.constructor_args)}, model=opts.model,
+        constructor_args={spec.name: first.deployment}, model=opts.model,
         refuted_too=True))
     rounds = len(rep.get("rounds") or [])
     base = {"first_pass": False, "rounds": rounds, "report": {k: rep.get(k) for k in ("status", "error", "diff")},
@@ -241,7 +269,7 @@ def _repair_and_reverify(spec, sol: Path, compiler: Compiler, opts: SynthOptions
         return first
     sol.write_text(rep["patched"], encoding="utf-8")
     patched = GeneratedSource(generated.contract, rep["patched"], f"{generated.generator}+repair")
-    again = verify_generated(spec, sol, compiler, opts, patched)
+    again = verify_generated(spec, sol, compiler, opts, patched, first.system)
     left = _per_check(again.blocking())
     for c, row in base["per_check"].items():
         row["repaired"] = max(0, row["found"] - left.get(c, 0))
@@ -275,7 +303,8 @@ def _model_rounds(spec, sol: Path, compiler: Compiler, opts: SynthOptions, gener
         if not attempt.ok:
             continue
         sol.write_text(attempt.source, encoding="utf-8")
-        res = verify_generated(spec, sol, compiler, opts, GeneratedSource(spec.name, attempt.source, generator.NAME))
+        res = verify_generated(spec, sol, compiler, opts, GeneratedSource(spec.name, attempt.source, generator.NAME),
+                               first.system)
         if res.passed:
             break
     left = _per_check(res.blocking())
