@@ -271,8 +271,10 @@ def replay(evidence: Path, brownie_test: Path | None) -> None:
 @click.option("--no-replay", is_flag=True, help="Do not replay counterexamples on Anvil.")
 @click.option("--repair-rounds", type=click.IntRange(0, 10), default=3, show_default=True,
               help="Repair rounds for a contract that fails verification (0: report the failure as is).")
+@click.option("--framework", type=click.Choice(["brownie", "foundry", "both"]), default="both", show_default=True,
+              help="The project written: brownie, Foundry, or both side by side.")
 def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool,
-          repair_rounds: int = 3, model_client=None) -> None:
+          repair_rounds: int = 3, model_client=None, framework: str = "both") -> None:
     """Synthesise a contract from SPEC, verify it, and write a brownie project if it passes.
 
     Exit status: 0 passed (project written), 1 verification failed (report written), 2 bad input.
@@ -280,13 +282,15 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
     from synth.generators import GeneratorUnavailable
     from synth.generators.model import GenerationFailed
     from synth.pipeline import SynthOptions, synthesize
+    from synth.project import using_framework
     from synth.spec import SpecError, load_spec
 
     try:
         name = load_spec(spec).name
-        res = synthesize(spec, out or Path("out") / name,
-                         SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
-                                      replay=not no_replay, model=model_client, repair_rounds=repair_rounds))
+        with using_framework(framework):
+            res = synthesize(spec, out or Path("out") / name,
+                             SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
+                                          replay=not no_replay, model=model_client, repair_rounds=repair_rounds))
     except (SpecError, GeneratorUnavailable) as exc:
         for line in str(exc).splitlines():
             err.print(f"[red]error[/] {escape(line)}")
@@ -299,11 +303,11 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
 
         print_system(res, out or Path("out") / name, console, err)
     else:
-        _print_synth(res, out or Path("out") / name)
+        _print_synth(res, out or Path("out") / name, framework)
     sys.exit(EXIT_OK if res.passed else EXIT_FINDINGS)
 
 
-def _print_synth(res, out: Path) -> None:
+def _print_synth(res, out: Path, framework: str = "brownie") -> None:
     from verify.report import render_table
 
     table = Table(title=f"{res.spec.name} ({res.spec.kind}): functional scenarios")
@@ -329,8 +333,10 @@ def _print_synth(res, out: Path) -> None:
         console.print(f"first pass failed; repair: {m['repair_rounds']} round(s), "
                       f"{'passed' if m['passed_after_repair'] else 'still failing'} ({escape(fixed)})")
     if res.passed:
+        run = {"brownie": "brownie test --network ouro-anvil", "foundry": "npm ci && forge test",
+               "both": "brownie test --network ouro-anvil; npm ci && forge test"}[framework]
         console.print(f"[green]PASSED[/] in {res.seconds:.1f} s: project written to {escape(str(out))} "
-                      f"(cd {escape(str(out))} && brownie test --network ouro-anvil)")
+                      f"(cd {escape(str(out))} && {run})")
     else:
         console.print(f"[red]FAILED[/] in {res.seconds:.1f} s: report written to {escape(str(out))}/report.md")
 

@@ -1,4 +1,8 @@
-"""Write the output of `ouro synth`: a brownie project when verification passed, else the report.
+"""Write the output of `ouro synth`: a brownie and/or Foundry project when verification passed,
+else the report.
+
+A project is written from a ``ProjectModel`` (``project_model_for`` builds one for a single spec;
+a system spec builds its own and calls ``write_project_model``).
 
 The project is built in a sibling staging folder and moved into place with one rename, so an
 interrupted run never leaves half a project; a failing run writes its report files atomically.
@@ -11,19 +15,27 @@ import json
 import os
 import shutil
 import tempfile
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 from chains.node_tools import node_modules_dir
 from verify.report import render_markdown, tool_version, write_atomic
 
-from .brownie_render import render_conftest, render_deploy_script, render_properties_test, render_scenarios_test
+from .brownie_render import render_brownie
+from .foundry_files import foundry_toml, npm_manifest, remappings
+from .foundry_render import render_foundry
 from .gas import gas_json, gas_markdown
 from .generators.custom_functions import spec_scenarios
 from .kinds import get_kind
-from .spec import parse_invariant
+from .project_model import ProjectContract, ProjectMock, ProjectModel
 
-__all__ = ["report_document", "write_failure_report", "write_project"]
+__all__ = ["FRAMEWORKS", "current_framework", "project_files", "project_model_for", "report_document", "write_failure_report",
+           "using_framework", "write_project", "write_project_model"]
+
+FRAMEWORKS = ("brownie", "foundry", "both")
+MOCKS_DIR = Path(__file__).resolve().parent.parent / "verify" / "dynamic"
 
 MARKER = ".ouro-synth"
 SOLC_FOR_PROJECTS = "0.8.37"
@@ -91,46 +103,144 @@ def _relocate(entry: dict[str, Any], old: str, new: str) -> dict[str, Any]:
     return json.loads(text)
 
 
-def write_project(out: Path, spec, res, spec_path: Path) -> None:
+def project_model_for(spec, res) -> ProjectModel:
+    """The project of one verified spec: its contract, the mock tokens standing in for the tokens
+    it is deployed against (one per distinct address), its scenarios and invariants."""
     kind = get_kind(spec.kind)
-    out = out.absolute()
+    name = res.generated.contract
+    mocks: list[ProjectMock] = []
+    refs: dict[str, str] = {}
+    by_address: dict[str, str] = {}
+    for ref in kind.token_refs(spec):
+        if ref.key in refs:
+            continue
+        if ref.address and ref.address.lower() in by_address:
+            refs[ref.key] = by_address[ref.address.lower()]
+            continue
+        mocks.append(ProjectMock(ref.key, "OuroNFT" if ref.standard == "erc721" else "OuroToken", ref.standard,
+                                 ref.address))
+        refs[ref.key] = ref.key
+        if ref.address:
+            by_address[ref.address.lower()] = ref.key
+    params = {k: v for k, v in spec.parameters.model_dump().items() if isinstance(v, int) and not isinstance(v, bool)}
+    contract = ProjectContract(name=name, source=res.generated.source, abi=list(res.abi),
+                               constructor_args=list(res.constructor_args), refs=refs, proxy=kind.proxy(spec),
+                               scenarios=spec_scenarios(spec), invariants=list(res.invariants), params=params,
+                               kind=spec.kind)
+    return ProjectModel(spec.name, [contract], mocks)
+
+
+def _src_dir(framework: str) -> str:
+    """Where the contracts live: contracts/ (brownie's folder, also Foundry's src when both are
+    written, so no source is duplicated) or src/ (Foundry alone)."""
+    return "src" if framework == "foundry" else "contracts"
+
+
+def _check_framework(framework: str) -> None:
+    if framework not in FRAMEWORKS:
+        raise ValueError(f"framework must be one of {', '.join(FRAMEWORKS)}, not {framework!r}")
+
+
+_FRAMEWORK: ContextVar[str] = ContextVar("ouro_project_framework", default="both")
+
+
+@contextmanager
+def using_framework(framework: str):
+    """Within the block, ``write_project`` writes ``framework`` unless told otherwise (how
+    ``ouro synth --framework`` reaches the writer the pipeline calls)."""
+    _check_framework(framework)
+    token = _FRAMEWORK.set(framework)
+    try:
+        yield
+    finally:
+        _FRAMEWORK.reset(token)
+
+
+def current_framework() -> str:
+    """The framework ``write_project`` writes by default here (see ``using_framework``)."""
+    return _FRAMEWORK.get()
+
+
+def write_project(out: Path, spec, res, spec_path: Path, framework: str | None = None) -> None:
+    """The project of a verified spec, for ``framework`` (brownie | foundry | both; default: both,
+    or what ``using_framework`` set)."""
+    framework = framework or _FRAMEWORK.get()
+    _check_framework(framework)
+    out = Path(out).absolute()
+    model = project_model_for(spec, res)
+    final_sol = out / _src_dir(framework) / f"{model.primary.name}.sol"
+    old_sol = res.entry.get("file", "")
+    if old_sol:
+        res.entry = _relocate(res.entry, str(Path(old_sol).resolve()), str(final_sol))
+        res.entry["file"] = str(final_sol)
+    spec_text = Path(spec_path).read_text(encoding="utf-8")
+    write_project_model(out, model, report_document(spec, res), _markdown(spec, res), spec_text, framework)
+
+
+def project_files(model: ProjectModel, framework: str = "both") -> dict[str, str]:
+    """Relative path -> text of every generated file but the reports, the spec and the marker."""
+    _check_framework(framework)
+    src = _src_dir(framework)
+    files: dict[str, str] = {}
+    for c in model.contracts:
+        files[f"{src}/{c.name}.sol"] = c.source
+    for mock in sorted({m.contract for m in model.mocks}):
+        files[f"{src}/mocks/{mock}.sol"] = (MOCKS_DIR / f"{mock}.sol").read_text(encoding="utf-8")
+    if framework in ("brownie", "both"):
+        files["brownie-config.yaml"] = _brownie_config()
+        files.update(render_brownie(model))
+    if framework in ("foundry", "both"):
+        files["foundry.toml"] = foundry_toml(src, SOLC_FOR_PROJECTS)
+        files["remappings.txt"] = remappings()
+        files["package.json"], files["package-lock.json"] = npm_manifest(model.spec_name)
+        files.update(render_foundry(model, src))
+    files[".gitignore"] = "build/\nout/\ncache/\nnode_modules/\n"
+    files["README.md"] = _readme(model, framework)
+    return files
+
+
+def write_project_model(out: Path, model: ProjectModel, doc: dict[str, Any], markdown: str, spec_text: str,
+                        framework: str = "both") -> None:
+    """Write ``model`` as a project at ``out``: built in a sibling staging folder and moved into
+    place with one rename; ``reports/verification.json|md`` hold ``doc`` and ``markdown``."""
+    out = Path(out).absolute()
+    files = project_files(model, framework)  # rendered before anything is written
     out.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
-        name = res.generated.contract
-        final_sol = out / "contracts" / f"{name}.sol"
-        old_sol = res.entry.get("file", "")
-        if old_sol:
-            res.entry = _relocate(res.entry, str(Path(old_sol).resolve()), str(final_sol))
-            res.entry["file"] = str(final_sol)
-        for sub in ("contracts", "tests", "scripts", "reports"):
-            (stage / sub).mkdir()
-        (stage / "contracts" / f"{name}.sol").write_text(res.generated.source, encoding="utf-8")
-        (stage / "brownie-config.yaml").write_text(_brownie_config(), encoding="utf-8")
-        spec_text = Path(spec_path).read_text(encoding="utf-8")
+        for rel, text in files.items():
+            path = stage / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        (stage / "reports").mkdir(exist_ok=True)
         (stage / "spec.yaml").write_text(spec_text, encoding="utf-8")
-        params = {k: v for k, v in spec.parameters.model_dump().items()
-                  if isinstance(v, int) and not isinstance(v, bool)}
-        from verify.dynamic.target import Target
-
-        target = Target(name, res.abi, "")
-        tests = stage / "tests"
-        proxy = kind.proxy(spec)
-        tests.joinpath("conftest.py").write_text(render_conftest(spec.name, name, res.constructor_args, proxy))
-        tests.joinpath(f"test_{name.lower()}_scenarios.py").write_text(
-            render_scenarios_test(spec.name, spec_scenarios(spec)))
-        tests.joinpath(f"test_{name.lower()}_properties.py").write_text(render_properties_test(
-            spec.name, target.mutating, [(t, parse_invariant(t)) for t in res.invariants], params))
-        (stage / "scripts" / "deploy.py").write_text(render_deploy_script(name, res.constructor_args, proxy))
-        doc = report_document(spec, res)
         (stage / "reports" / "verification.json").write_text(json.dumps(doc, indent=2) + "\n")
-        (stage / "reports" / "verification.md").write_text(_markdown(spec, res))
+        (stage / "reports" / "verification.md").write_text(markdown)
         (stage / MARKER).write_text(json.dumps({
-            "spec": hashlib.sha256(spec_text.encode()).hexdigest(), "ouro": tool_version()}) + "\n")
+            "spec": hashlib.sha256(spec_text.encode()).hexdigest(), "ouro": tool_version(),
+            "framework": framework}) + "\n")
         _swap_into_place(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+
+
+def _readme(model: ProjectModel, framework: str) -> str:
+    names = ", ".join(c.name for c in model.contracts)
+    lines = [f"# {model.spec_name}", "", f"Generated and verified by ouro: {names}.", ""]
+    if model.mocks:
+        lines += ["The tests deploy mock tokens in place of the tokens the contracts are deployed against "
+                  f"({', '.join(m.name for m in model.mocks)}); the deploy scripts use the addresses the spec gives.",
+                  ""]
+    if framework in ("foundry", "both"):
+        lines += ["## Foundry", "", "```", "npm ci", "forge build", "forge test", "```", "",
+                  "Where no native solc can be installed, point forge at a solc binary:",
+                  "`forge test --use <path to solc> --offline`.", "",
+                  "Deploy: `forge script script/Deploy.s.sol --rpc-url <url> --private-key <key> --broadcast`.", ""]
+    if framework in ("brownie", "both"):
+        lines += ["## brownie", "", "```", "brownie test --network ouro-anvil", "```", "",
+                  "Deploy: `brownie run scripts/deploy.py --network <your network>`.", ""]
+    return "\n".join(lines)
 
 
 def _swap_into_place(stage: Path, out: Path) -> None:
