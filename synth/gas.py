@@ -2,8 +2,10 @@
 
 The numbers come from the in-process EVM verification already runs: the deployment is the one
 verification makes (same constructor arguments, same mock tokens), and each function's figures
-are the gas of its successful calls in the functional scenarios (``ScenarioResult.gas``). Gas is
-what a receipt's ``gasUsed`` says: the 21000 base and calldata included, refunds subtracted.
+are the gas of its successful calls in the functional scenarios (``ScenarioResult.gas``), run on a
+``ReceiptGasExecutor``. Gas is what a receipt's ``gasUsed`` says (each call measured as a mined
+transaction: cold accounts and slots, 21000 base and calldata included, refunds subtracted); it
+equals Anvil's receipts for the same calls.
 
 ``gas_table`` builds the table ``SynthResult.gas`` holds::
 
@@ -27,10 +29,10 @@ __all__ = ["deployment_gas", "gas_json", "gas_markdown", "gas_table", "median_to
 def deployment_gas(target, args) -> int | None:
     """Gas of deploying ``target`` (behind its proxy when it has one: implementation + proxy) as
     verification deploys it, on a fresh in-process chain; None when it does not deploy."""
-    from verify.dynamic.executor import RevmExecutor
+    from verify.dynamic.executor import ReceiptGasExecutor
     from verify.dynamic.session import Session
 
-    class _Deploys(RevmExecutor):
+    class _Deploys(ReceiptGasExecutor):
         """Remembers (address, gas) of every deployment."""
 
         def __init__(self, spec):
@@ -82,10 +84,10 @@ def gas_markdown(gas: dict[str, Any] | None) -> list[str]:
     """Lines of the report's "## Gas" section (none when nothing was measured)."""
     if not gas:
         return []
-    lines = ["## Gas", "", "Gas used in the in-process EVM by the build verification runs (solc without the "
-             "optimizer: the project's optimized build costs less), as a receipt's `gasUsed` counts it (base cost "
-             "and calldata included, refunds subtracted), over every successful call of the functional scenarios.",
-             "",
+    lines = ["## Gas", "", "Gas of the build verification runs (solc without the optimizer: the project's "
+             "optimized build costs less), as a receipt's `gasUsed` counts it (each call a transaction of its own: "
+             "base cost and calldata included, refunds subtracted), over every successful call of the functional "
+             "scenarios.", "",
              "| | calls | min | median | max |", "|---|---|---|---|---|"]
     dep = gas.get("deployment")
     lines.append(f"| deployment | 1 | {dep} | {dep} | {dep} |" if dep is not None else "| deployment | - | - | - | - |")

@@ -123,7 +123,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
                      generated: GeneratedSource, system: SystemContext | None = None) -> SynthResult:
     """Compile and verify an already written contract for ``spec``; scenarios included."""
     from verify.dynamic.engine import _engine_compile, apply_proxies, targets_of
-    from verify.dynamic.executor import RevmExecutor
+    from verify.dynamic.executor import ReceiptGasExecutor
     from verify.dynamic.session import Session
     from verify.pipeline import VerifyOptions, verify_file
 
@@ -172,7 +172,7 @@ def verify_generated(spec, sol_path: Path, compiler: Compiler, opts: SynthOption
     from .generators.custom_functions import spec_scenarios
 
     for sc in spec_scenarios(spec):
-        session = Session(target, RevmExecutor(target.evm.upper()), args)
+        session = Session(target, ReceiptGasExecutor(target.evm.upper()), args)  # gas as a receipt counts it
         try:
             res.scenarios.append(run_scenario(session, sc))
         except Exception as exc:  # noqa: BLE001 - a broken scenario is a failed scenario, not a crash
