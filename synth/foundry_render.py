@@ -380,7 +380,10 @@ def _deploy_statements(world: World, contract: ProjectContract, address_of, assi
     if len(types) != len(contract.constructor_args):
         raise ValueError(f"{name}: {len(contract.constructor_args)} constructor argument(s) for {len(types)} input(s)")
     args = [vals.value(t, a) for t, a in zip(types, contract.constructor_args)]
-    return vals.pre + [f"{assign} = new {name}({', '.join(args)});"]
+    # the creation code and ABI-encoded arguments: a constructor taking `IERC20 token` is given an
+    # address, as the ABI (and verification) has it
+    init = f"abi.encodePacked(type({name}).creationCode{', abi.encode(' + ', '.join(args) + ')' if args else ''})"
+    return vals.pre + [f"{assign} = {name}(payable(_create({init})));"]
 
 
 def _imports(world: World, prefix: str, src: str, with_mocks: bool) -> list[str]:
@@ -466,7 +469,16 @@ def render_world(model: ProjectModel, src: str) -> str:
     return "\n".join(lines)
 
 
-_HELPERS = """    /// A call from `from` that must succeed (its revert reason is passed on).
+_CREATE = """    function _create(bytes memory init) internal returns (address made) {
+        assembly {
+            made := create(0, add(init, 0x20), mload(init))
+        }
+        require(made != address(0), "deployment reverted");
+    }
+"""
+
+_HELPERS = _CREATE + """
+    /// A call from `from` that must succeed (its revert reason is passed on).
     function _ok(address from, address to, bytes memory data) internal returns (bytes memory) {
         return _okValue(from, to, 0, data);
     }
@@ -729,10 +741,11 @@ def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tupl
               f"contract {handler_name} is {checks_name} {{",
               "    mapping(uint256 => bool) public changedBy; // an only(...) invariant's value changed by another actor",
               "    mapping(uint256 => bool) internal snapOk;", "    mapping(uint256 => bytes32) internal snap;",
-              "    mapping(uint256 => address) internal ownerBefore;", "",
+              "    mapping(uint256 => address) internal ownerBefore;",
+              "    address internal lastActor;", "    uint256 internal calls;", "",
               "    constructor(address[] memory world) {", "        _adopt(world);", "    }", "",
-              "    function _before(address actor) internal {", "        actor;"] + before + ["    }", "",
-              "    function _after(address actor) internal {", "        actor;"] + after + ["    }", ""]
+              "    function _before(address actor) internal {", "        lastActor = actor;"] + before + ["    }", "",
+              "    function _after(address actor) internal {", "        calls += actor == lastActor ? 1 : 0;"] + after + ["    }", ""]
     lines += fns + ["}", "", f"contract {name}Test is {checks_name} {{", f"    {handler_name} internal handler;", "",
                     "    struct FuzzSelector {", "        address addr;", "        bytes4[] selectors;", "    }", "",
                     "    function setUp() public {", "        _deployWorld();",
@@ -783,7 +796,7 @@ def render_deploy_script(model: ProjectModel, src: str) -> str:
     lines += _imports(w, "../", src, False)
     lines += ["", "contract Deploy {"]
     lines += [f"    {c.name} public {w.var(c.name)};" for c in model.contracts]
-    lines += ["", "    function _given(address a, string memory what) internal pure returns (address) {",
+    lines += ["", _CREATE, "    function _given(address a, string memory what) internal pure returns (address) {",
               "        require(a != address(0), what);", "        return a;", "    }", "",
               "    function run() external {", "        address deployer = msg.sender;"]
     for r in ROLES[1:]:
