@@ -26,35 +26,35 @@ from typing import Any
 __all__ = ["deployment_gas", "gas_json", "gas_markdown", "gas_table", "median_total"]
 
 
-def deployment_gas(target, args) -> int | None:
+def deployment_gas(target, args, executor=None) -> int | None:
     """Gas of deploying ``target`` (behind its proxy when it has one: implementation + proxy) as
-    verification deploys it, on a fresh in-process chain; None when it does not deploy."""
+    verification deploys it, on ``executor`` (default: a fresh in-process chain measuring as a
+    receipt does); None when it does not deploy."""
     from verify.dynamic.executor import ReceiptGasExecutor
     from verify.dynamic.session import Session
 
-    class _Deploys(ReceiptGasExecutor):
-        """Remembers (address, gas) of every deployment."""
+    ex = executor or ReceiptGasExecutor(target.evm.upper())
+    deploys: list[tuple[str | None, int | None]] = []
+    deploy = ex.deploy
 
-        def __init__(self, spec):
-            super().__init__(spec)
-            self.deploys: list[tuple[str | None, int | None]] = []
+    def logged(sender, initcode, value=0):  # every deployment of the session, with its gas
+        addr, err = deploy(sender, initcode, value)
+        deploys.append((addr, ex.last_gas))
+        return addr, err
 
-        def deploy(self, sender, initcode, value=0):
-            addr, err = super().deploy(sender, initcode, value)
-            self.deploys.append((addr, self.last_gas))
-            return addr, err
-
-    ex = _Deploys(target.evm.upper())
+    ex.deploy = logged
     try:
         session = Session(target, ex, args)
     except Exception:  # noqa: BLE001 - a contract that does not deploy has no deployment gas
         return None
-    at = next((i for i, (a, _) in enumerate(ex.deploys) if a and a.lower() == session.address.lower()), None)
-    if at is None or ex.deploys[at][1] is None:
+    finally:
+        del ex.deploy
+    at = next((i for i, (a, _) in enumerate(deploys) if a and a.lower() == session.address.lower()), None)
+    if at is None or deploys[at][1] is None:
         return None
-    gas = ex.deploys[at][1]
-    if target.proxy is not None and at > 0 and ex.deploys[at - 1][1] is not None:
-        gas += ex.deploys[at - 1][1]  # the implementation deployed just before its proxy
+    gas = deploys[at][1]
+    if target.proxy is not None and at > 0 and deploys[at - 1][1] is not None:
+        gas += deploys[at - 1][1]  # the implementation deployed just before its proxy
     return gas
 
 
