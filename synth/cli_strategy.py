@@ -61,12 +61,14 @@ def _learner(db, model_name, kinds, per_split, max_examples, **kw):
 
 def _metrics_table(title: str, rows: list[dict]) -> Table:
     t = Table(title=title)
-    for c in ("version", "split", "n", "first-pass", "after repair", "rounds used", "failures per check"):
+    for c in ("version", "split", "n", "first-pass", "after repair", "rounds used", "median gas",
+              "failures per check"):
         t.add_column(c, overflow="fold")
     for m in rows:
         repair = "-" if m.get("max_rounds", 1) <= 1 or m.get("after_repair") is None else f"{m['after_repair']:.2f}"
+        gas = "-" if m.get("gas") is None else f"{m['gas']:.0f}"  # total gas per passing spec, median
         t.add_row(str(m["version"]), m["split"], str(m["n"]), f"{m['first_pass']:.2f}", repair,
-                  f"{m['rounds']:.2f}" + (f" of {m['max_rounds']}" if m.get("max_rounds", 1) > 1 else ""),
+                  f"{m['rounds']:.2f}" + (f" of {m['max_rounds']}" if m.get("max_rounds", 1) > 1 else ""), gas,
                   ", ".join(f"{k} {v}" for k, v in m["per_check"].items()) or "-")
     return t
 
@@ -80,9 +82,13 @@ def strategy() -> None:
 @_opts
 @click.option("--margin", type=float, default=0.1, show_default=True, help="Validation gain an edit needs.")
 @click.option("--rounds", "max_rounds", type=int, default=3, show_default=True, help="Learning rounds at most.")
-def learn(db, model_name, kinds, per_split, max_examples, margin, max_rounds) -> None:
-    """Propose edits from train failures; keep those validation confirms."""
-    lr = _learner(db, model_name, kinds, per_split, max_examples, margin=margin, max_rounds=max_rounds)
+@click.option("--gas-tolerance", type=float, default=None,
+              help="How much an edit may raise the median total gas per passing validation spec "
+                   "[default: 0.02, i.e. 2 %].")
+def learn(db, model_name, kinds, per_split, max_examples, margin, max_rounds, gas_tolerance) -> None:
+    """Propose edits from train failures; keep those validation confirms (and that cost no more gas)."""
+    gas = {} if gas_tolerance is None else {"gas_tolerance": gas_tolerance}  # None: the learner's default
+    lr = _learner(db, model_name, kinds, per_split, max_examples, margin=margin, max_rounds=max_rounds, **gas)
     rep = lr.learn()
     for d in rep.decisions:
         console.print(f"{'accepted' if d.accepted else 'rejected'} {d.edit.kind} ({d.edit.origin}, {d.edit.check}): "
@@ -147,7 +153,8 @@ def eval_cmd(db, model_name, kinds, per_split, max_examples, split, version, rou
     else:
         console.print(_metrics_table(f"strategy v{s.version} on {split}", [m]))
         for x in r.results:
-            console.print(f"{'PASS' if x.first_pass else 'FAIL'} {x.spec} rounds={x.rounds} {', '.join(x.checks)}")
+            gas = f" gas={x.gas}" if x.gas is not None else ""
+            console.print(f"{'PASS' if x.first_pass else 'FAIL'} {x.spec} rounds={x.rounds}{gas} {', '.join(x.checks)}")
 
 
 @strategy.command()

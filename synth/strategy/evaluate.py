@@ -4,6 +4,9 @@ Verification is the synth pipeline's (compile, Slither + ouro's static checks, a
 search, invariants, scenarios) under a fixed ``VerifierConfig``; the learner reads it, never
 changes it, and its hash is recorded with every version and metric. Results are cached by the
 content hash of the source plus that hash, so re-evaluating unchanged output costs nothing.
+
+A passing result also carries the contract's total gas (deployment plus every successful scenario
+call, ``synth/gas.py``): the efficiency a strategy edit may not make worse.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SpecResult", "SplitResult", "VerifierConfig", "evaluate_split", "feedback", "verify_source"]
+__all__ = ["SpecResult", "SplitResult", "VerifierConfig", "evaluate_split", "feedback", "gas_regression",
+           "verify_source"]
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,7 @@ class VerifierConfig:
     steps: int = 6
     seed: int = 0
     scenarios: bool = True
+    gas: bool = True  # results carry the contract's total gas (a cache from before gas was measured has none)
 
     @property
     def hash(self) -> str:
@@ -50,7 +55,7 @@ def verify_source(spec, source: str, cfg: VerifierConfig, compiler=None, store=N
     from synth.pipeline import SynthOptions, verify_generated
     from synth.generators import GeneratedSource
 
-    out: dict[str, Any] = {"passed": False, "checks": [], "messages": []}
+    out: dict[str, Any] = {"passed": False, "checks": [], "messages": [], "gas": None}
     try:
         with tempfile.TemporaryDirectory(prefix="ouro-strategy-") as tmp:
             sol = Path(tmp) / f"{spec.name}.sol"
@@ -75,6 +80,8 @@ def verify_source(spec, source: str, cfg: VerifierConfig, compiler=None, store=N
                     out["messages"].append(f"scenario {s.name}: {s.message}"[:300])
         out["checks"] = sorted(set(out["checks"]))
         out["passed"] = not out["checks"] and bool(res.passed or not cfg.scenarios)
+        if cfg.gas and out["passed"] and res.gas.get("deployment") is not None:
+            out["gas"] = res.gas["total"]
         if not out["passed"] and not out["checks"]:
             out["checks"] = ["failed"]
     except Exception as exc:  # noqa: BLE001 - a verifier crash is a failed result, recorded
@@ -97,6 +104,7 @@ class SpecResult:
     status: str = "ok"  # of the first attempt's generation
     messages: list[str] = field(default_factory=list)
     bodies: dict[str, str] = field(default_factory=dict)  # slot -> body of the passing attempt
+    gas: int | None = None  # total gas of the first attempt's contract when it passed (synth/gas.py)
 
 
 @dataclass
@@ -119,6 +127,16 @@ class SplitResult:
     def passing(self) -> set[str]:
         return {r.spec for r in self.results if r.first_pass}
 
+    def gas(self) -> dict[str, int]:
+        """spec -> total gas, of the specs whose first attempt passed and was measured."""
+        return {r.spec: r.gas for r in self.results if r.first_pass and r.gas is not None}
+
+    @property
+    def gas_median(self) -> float | None:
+        from synth.gas import median_total
+
+        return median_total(self.gas().values())
+
     def per_check(self) -> dict[str, int]:
         out: dict[str, int] = {}
         for r in self.results:
@@ -129,7 +147,23 @@ class SplitResult:
     def metrics(self) -> dict[str, Any]:
         return {"n": self.n, "first_pass": round(self.rate, 4), "after_repair": round(self.after_repair, 4),
                 "rounds": round(sum(r.rounds for r in self.results) / self.n, 3) if self.n else 0.0,
-                "per_check": self.per_check()}
+                "per_check": self.per_check(), "gas": self.gas_median}
+
+
+def gas_regression(before: SplitResult, after: SplitResult, tolerance: float) -> dict[str, Any] | None:
+    """Over the specs that pass (first attempt, gas measured) in both: the median total gas per spec
+    before and after, and whether it rose by more than ``tolerance`` (0.02: 2 %); None when no
+    spec passes in both."""
+    from synth.gas import median_total
+
+    b, a = before.gas(), after.gas()
+    common = sorted(set(b) & set(a))
+    if not common:
+        return None
+    mb, ma = median_total(b[s] for s in common), median_total(a[s] for s in common)
+    change = (ma - mb) / mb if mb else 0.0
+    return {"specs": len(common), "before": mb, "after": ma, "change": change,
+            "regressed": change > tolerance + 1e-12, "tolerance": tolerance}
 
 
 def feedback(strategy, attempt, verdict) -> dict[str, list[tuple[str, str]]]:
@@ -175,5 +209,6 @@ def evaluate_split(strategy, entries, client, cfg: VerifierConfig, store=None, c
             fb = feedback(strategy, a, verdict)
         bodies = dict(a.answers) if verdict["passed"] else {}
         results.append(SpecResult(e.id, e.split, first["verdict"]["passed"], verdict["passed"], rnd,
-                                  first["verdict"]["checks"], first["status"], first["verdict"]["messages"], bodies))
+                                  first["verdict"]["checks"], first["status"], first["verdict"]["messages"], bodies,
+                                  first["verdict"].get("gas")))
     return SplitResult(split, results)

@@ -1,7 +1,9 @@
 """The learner: first attempts on train, failures clustered by check, edits proposed from train
 failures only (the per-check catalogue and, optionally, a proposer model), each edit accepted only
-when the validation first-pass rate rises by ``margin`` and no validation spec that passed before
-fails now; otherwise reverted. Guards: no rule may mention a train literal (spec name, number,
+when the validation first-pass rate rises by ``margin``, no validation spec that passed before
+fails now, and the contracts do not cost more gas: the median total gas (deployment plus every
+scenario call) over the validation specs passing before and after may rise by ``gas_tolerance`` at
+most (2 % by default); otherwise reverted. Guards: no rule may mention a train literal (spec name, number,
 address); rule count and length are capped. The verifier configuration is fixed at construction
 (read-only here) and its hash is recorded with every version and metric."""
 
@@ -14,11 +16,13 @@ from typing import Any
 
 from .catalogue import CATALOGUE
 from .corpus import SPLITS, CorpusEntry, build_corpus, select
-from .evaluate import SplitResult, VerifierConfig, evaluate_split
+from .evaluate import SplitResult, VerifierConfig, evaluate_split, gas_regression
 from .model import MAX_EXAMPLES, MAX_RULE_CHARS, MAX_RULES, Example, Rule, Strategy, StrategyError, load_strategy
 from .store import StrategyStore
 
-__all__ = ["Decision", "Edit", "Learner", "LearnReport", "leak_problem"]
+__all__ = ["GAS_TOLERANCE", "Decision", "Edit", "Learner", "LearnReport", "leak_problem"]
+
+GAS_TOLERANCE = 0.02  # the median total gas per passing validation spec may rise by 2 % at most
 
 PROPOSE_SCHEMA = {"type": "object", "required": ["text"], "additionalProperties": False,
                   "properties": {"text": {"type": "string", "minLength": 1, "maxLength": 2000}}}
@@ -44,6 +48,7 @@ class Decision:
     validation_before: float | None = None
     validation_after: float | None = None
     regressions: list[str] = field(default_factory=list)
+    gas: dict[str, Any] | None = None  # median total gas before/after over the specs passing in both
 
 
 @dataclass
@@ -85,11 +90,12 @@ class Learner:
     def __init__(self, store: StrategyStore, client, *, verifier: VerifierConfig | None = None,
                  kinds: list[str] | None = None, per_split: int | None = None, margin: float = 0.1,
                  max_rounds: int = 3, proposer=None, catalogue: dict | None = None, compiler=None,
-                 initial: Strategy | None = None, log=None):
+                 initial: Strategy | None = None, log=None, gas_tolerance: float = GAS_TOLERANCE):
         self.store = store
         self.client = client
         self._verifier = verifier or VerifierConfig()
         self.margin = margin
+        self.gas_tolerance = gas_tolerance
         self.max_rounds = max_rounds
         self.proposer = proposer
         self.catalogue = CATALOGUE if catalogue is None else catalogue
@@ -202,10 +208,15 @@ class Learner:
         after = self.evaluate(cand, "validation", record=False)
         regressions = sorted(before.passing() - after.passing())
         gain = after.rate - before.rate
+        gas = gas_regression(before, after, self.gas_tolerance)
         if regressions:
             reason = f"regresses {len(regressions)} validation spec(s)"
         elif gain + 1e-9 < self.margin:
             reason = f"validation first-pass {before.rate:.2f} -> {after.rate:.2f} (needs +{self.margin:.2f})"
+        elif gas and gas["regressed"]:
+            reason = (f"gas regresses: median total gas per spec {gas['before']:.0f} -> {gas['after']:.0f} "
+                      f"({gas['change']:+.1%}, tolerance +{self.gas_tolerance:.1%}) over {gas['specs']} "
+                      "validation spec(s) passing before and after")
         else:
             reason = ""
         status = "rejected" if reason else "accepted"
@@ -215,8 +226,10 @@ class Learner:
         self._evals[(stored.hash, "validation/1")] = after
         self.log(f"{status} v{stored.version}: {edit.kind} {edit.text[:80]!r}: validation {before.rate:.2f} -> "
                  f"{after.rate:.2f}{' (' + reason + ')' if reason else ''}")
-        return Decision(edit, not reason, reason or f"validation {before.rate:.2f} -> {after.rate:.2f}",
-                        stored.version, before.rate, after.rate, regressions)
+        held = f"validation {before.rate:.2f} -> {after.rate:.2f}"
+        if gas:
+            held += f", median gas {gas['before']:.0f} -> {gas['after']:.0f} ({gas['change']:+.1%})"
+        return Decision(edit, not reason, reason or held, stored.version, before.rate, after.rate, regressions, gas)
 
     def learn(self) -> LearnReport:
         cur = self.store.current()

@@ -1,5 +1,6 @@
-"""The strategy history (SQLite): versions, per-version metrics, the recorded corpus split, every
-evaluated attempt, and the verification cache (content hash of the source + verifier-config hash)."""
+"""The strategy history (SQLite): versions, per-version metrics (pass rates and the median total gas
+per passing spec), the recorded corpus split, every evaluated attempt, and the verification cache
+(content hash of the source + verifier-config hash)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ CREATE TABLE IF NOT EXISTS versions (id INTEGER PRIMARY KEY, hash TEXT, parent I
     status TEXT, note TEXT, verifier_hash TEXT, body TEXT);
 CREATE TABLE IF NOT EXISTS metrics (version INTEGER, split TEXT, n INTEGER, first_pass REAL,
     after_repair REAL, rounds REAL, per_check TEXT, verifier_hash TEXT, created REAL, max_rounds INTEGER,
-    PRIMARY KEY (version, split, verifier_hash, max_rounds));
+    gas REAL, PRIMARY KEY (version, split, verifier_hash, max_rounds));
 CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS corpus (id TEXT PRIMARY KEY, split TEXT);
 CREATE TABLE IF NOT EXISTS attempts (version INTEGER, strategy_hash TEXT, spec TEXT, split TEXT, round INTEGER,
@@ -35,6 +36,9 @@ class StrategyStore:
         self.db = sqlite3.connect(str(self.path), timeout=30)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.executescript(SCHEMA)
+        if "gas" not in {r[1] for r in self.db.execute("PRAGMA table_info(metrics)")}:  # a history from before
+            with self.db:
+                self.db.execute("ALTER TABLE metrics ADD COLUMN gas REAL")
 
     def close(self) -> None:
         self.db.close()
@@ -88,18 +92,19 @@ class StrategyStore:
     def put_metrics(self, version: int, split: str, m: dict[str, Any], verifier_hash: str,
                     max_rounds: int = 1) -> None:
         with self.db:
-            self.db.execute("INSERT OR REPLACE INTO metrics VALUES (?,?,?,?,?,?,?,?,?,?)",
+            self.db.execute("INSERT OR REPLACE INTO metrics (version, split, n, first_pass, after_repair, rounds, "
+                            "per_check, verifier_hash, created, max_rounds, gas) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                             (version, split, m["n"], m["first_pass"], m.get("after_repair"), m["rounds"],
-                             json.dumps(m["per_check"]), verifier_hash, time.time(), max_rounds))
+                             json.dumps(m["per_check"]), verifier_hash, time.time(), max_rounds, m.get("gas")))
 
     def metrics(self, version: int | None = None) -> list[dict[str, Any]]:
-        q = ("SELECT version, split, n, first_pass, after_repair, rounds, per_check, verifier_hash, max_rounds "
-             "FROM metrics")
+        q = ("SELECT version, split, n, first_pass, after_repair, rounds, per_check, verifier_hash, max_rounds, "
+             "gas FROM metrics")
         where = " WHERE version=?" if version is not None else ""
         rows = self.db.execute(q + where + " ORDER BY version, split, max_rounds",
                                (version,) if version is not None else ()).fetchall()
         keys = ("version", "split", "n", "first_pass", "after_repair", "rounds", "per_check", "verifier_hash",
-                "max_rounds")
+                "max_rounds", "gas")
         return [dict(zip(keys, r[:6] + (json.loads(r[6]),) + r[7:])) for r in rows]
 
     # -- corpus split (recorded once, never changed)
