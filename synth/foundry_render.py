@@ -550,7 +550,9 @@ def _scenario_test(w: World, contract: ProjectContract, sc: Scenario) -> list[st
     vals = Values(address_of)
     body: list[str] = []
     target = f"address({w.var(contract.name)})"
-    body += [f"uint256 eth0_{r} = {r}.balance;" for r in ROLES] + [f"uint256 eth0_target = {target}.balance;"]
+    eth = {a.actor for a in sc.steps if isinstance(a, ExpectEth)}
+    body += [f"uint256 eth0_{r} = {r}.balance;" for r in ROLES if r in eth]
+    body += [f"uint256 eth0_target = {target}.balance;"] if "target" in eth else []
     tok0: dict[tuple[str, str], str] = {}
     for a in sc.steps:
         if isinstance(a, ExpectToken) and (a.actor, a.token) not in tok0:
