@@ -364,7 +364,8 @@ class Auction(Kind):
                "after the end.")
         if lot:
             dev += (" The NFT is escrowed by depositLot() and leaves only through claimLot() (to the winner, or"
-                    " back to the seller without a winner).")
+                    " back to the seller without a winner), with IERC721.safeTransferFrom: a winner that is a"
+                    " contract must implement IERC721Receiver. The bidding window still runs from deployment.")
         if tok:
             dev += (" Bids are ERC-20 amounts moved with SafeERC20; fee-on-transfer tokens are rejected"
                     " (UnsupportedToken) because a bid must arrive in full.")
@@ -397,7 +398,8 @@ class Auction(Kind):
             inv.append("balance(this) >= pendingReturnsTotal()")
         if o.erc721_lot:
             inv += ["lotHeld() == (lotDeposited() and not lotSettled())",
-                    "lotDeposited() or highestBid() == 0"]
+                    "lotDeposited() or highestBid() == 0",
+                    "not lotSettled() or ended()"]
         return inv
 
     # -- scenarios -------------------------------------------------------------------------
