@@ -29,6 +29,7 @@ from synth.spec.types import Address, Bps, Symbol, Text, TokenAmount
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
+from .escrow import token_grid
 
 E18 = 10**18
 SCENARIO_FUNDS = 5_000 * E18  # what a scenario may spend per actor (actors hold 10,000 ETH)
@@ -78,12 +79,9 @@ class Erc4626(Kind):
         return ["@deployer", "@ref:asset"] if spec.options.existing_asset else ["@deployer"]
 
     def grid(self) -> list[dict]:
-        # the wrapped-ETH entries first (their indices do not move with the new option)
-        out = sorted(super().grid(), key=lambda f: f["options"]["existing_asset"])
-        for frag in out:
-            if frag["options"]["existing_asset"]:
-                frag["parameters"] = {"asset": "0x00000000000000000000000000000000000000A1"}
-        return out
+        # ETH entries first in their old order, then the token entries (each token parameter set to a
+        # distinct placeholder), and last the richest ETH entry
+        return token_grid(super().grid(), {"existing_asset": "asset"})
 
     def _asset(self, spec) -> str:
         return f"{spec.name}Asset"

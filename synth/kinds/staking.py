@@ -28,6 +28,7 @@ from synth.spec.types import Address, Duration, EthAmount
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
+from .escrow import token_grid
 
 E18 = 10**18
 STAKE = 5 * E18  # what the scenarios stake
@@ -83,17 +84,9 @@ class Staking(Kind):
                 + (["@ref:reward_token"] if o.erc20_rewards else []))
 
     def grid(self) -> list[dict]:
-        # the ETH-only entries first (their indices do not move when token options are added)
-        out = super().grid()
-        for frag in out:
-            opts, params = frag["options"], {}
-            if opts["erc20_stake"]:
-                params["stake_token"] = "0x00000000000000000000000000000000000000A1"
-            if opts["erc20_rewards"]:
-                params["reward_token"] = "0x00000000000000000000000000000000000000A2"
-            if params:
-                frag["parameters"] = params
-        return out
+        # ETH entries first in their old order, then the token entries (each token parameter set to a
+        # distinct placeholder), and last the richest ETH entry
+        return token_grid(super().grid(), {"erc20_stake": "stake_token", "erc20_rewards": "reward_token"})
 
     def render(self, spec) -> str:
         o, p = spec.options, spec.parameters
@@ -492,8 +485,10 @@ class Staking(Kind):
     def scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         ts, tr = o.erc20_stake, o.erc20_rewards
-        # one asset for stakes and rewards: both ETH, or one token given for both
+        # one asset for stakes and rewards: both ETH, or one token given for both; two tokens whose
+        # addresses are not both given (a system's `uses`) may be one token or two
         shared = (not ts and not tr) or (ts and tr and p.stake_token is not None and p.stake_token == p.reward_token)
+        unknown = ts and tr and not shared and (p.stake_token is None or p.reward_token is None)
         stake = max(STAKE, p.min_stake)
         reward = p.reward_amount
 
@@ -513,6 +508,9 @@ class Staking(Kind):
                 return ExpectToken(actor, key, delta) if token else ExpectEth(actor, delta)
             if shared:
                 return [one(ts, "stake_token", staked + rewarded)]
+            if unknown:  # only the checks that hold whether the two are one token or not
+                return (([one(ts, "stake_token", staked)] if rewarded == 0 else [])
+                        + ([one(tr, "reward_token", rewarded)] if staked == 0 else []))
             return [one(ts, "stake_token", staked), one(tr, "reward_token", rewarded)]
 
         out = []

@@ -23,6 +23,7 @@ from synth.spec.types import Address, Duration
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
+from .escrow import token_grid
 
 E18 = 10**18
 GRANT = 10 * E18  # what the scenarios fund
@@ -72,11 +73,9 @@ class Vesting(Kind):
         return [TokenRef(key="token", standard="erc20", option="erc20", address=spec.parameters.token)]
 
     def grid(self) -> list[dict]:
-        out = super().grid()
-        for frag in out:
-            if frag["options"]["erc20"]:
-                frag["parameters"] = {"token": "0x00000000000000000000000000000000000000A1"}
-        return out
+        # ETH entries first in their old order, then the token entries (each token parameter set to a
+        # distinct placeholder), and last the richest ETH entry
+        return token_grid(super().grid(), {"erc20": "token"})
 
     def render(self, spec) -> str:
         o, p = spec.options, spec.parameters
