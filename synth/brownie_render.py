@@ -21,7 +21,7 @@ from .solidity_text import IDENTIFIER
 from .spec.invariants import BinOp, BoolOp, Call as CallNode, Compare, Name, Neg, Not, Num, OnlyChanges, SumOver
 
 __all__ = ["render_brownie", "render_conftest", "render_deploy_script", "render_properties_test",
-           "render_scenarios_test"]
+           "render_scenarios_test", "render_system_test"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
 MOCK_SUPPLY = 10**24  # per holder, ERC-20 mocks (as verification mints)
@@ -142,26 +142,35 @@ def _brownie_imports(model: ProjectModel, mocks: bool) -> str:
 
 
 def render_conftest(model: ProjectModel) -> str:
+    n = len(model.contracts)
     lines = [_header(model.spec_name), "import pytest", "", "MAX = 2**256 - 1", "", "",
              '@pytest.fixture(scope="module")', "def A(accounts):",
              '    """The actors ouro verified with: deployer/admin, two users, an attacker."""',
              '    return {"deployer": accounts[0], "alice": accounts[1], "bob": accounts[2], "attacker": accounts[3]}',
              "", "", '@pytest.fixture(scope="module")', "def W(A):",
-             '    """The deployed world: every contract and mock token of the project by name."""',
+             '    """The whole project as the deploy script leaves it (ownership handed over), every',
+             '    contract and mock token by name; the actors funded and approving."""',
+             f"    return deploy_world(A, {n}, wired=True)", "", "",
+             "def deploy_world(A, upto, wired=False):",
+             '    """The mocks and the first ``upto`` contracts, as verification deployed the last of them',
+             '    (the actors funded and approving it); ``wired``: the whole project."""',
              f"    from brownie import {_brownie_imports(model, True)}", "",
              "    W = {}", "    holders = [A[r] for r in ('deployer', 'alice', 'bob', 'attacker')]"]
     for m in model.mocks:
         amount = NFTS_PER_HOLDER if m.standard == "erc721" else MOCK_SUPPLY
         lines.append(f'    W[{_ident(m.name, "mock name")!r}] = {m.contract}.deploy(holders, {amount}, '
                      '{"from": A["deployer"]})  # test stand-in for the token')
-    for c in model.contracts:
-        lines += _deploy_lines(model, c, "    ", "W")
-    for c in model.contracts:
-        if c.owner:
-            lines.append(f'    W[{c.name!r}].transferOwnership(W[{_resolve(model, c, c.owner)!r}], '
-                         '{"from": A["deployer"]})')
-    for c in model.contracts:
-        done = set()
+    for k, c in enumerate(model.contracts):
+        lines.append(f"    if upto > {k}:")
+        lines += _deploy_lines(model, c, "        ", "W")
+    owned = [c for c in model.contracts if c.owner]
+    if owned:
+        lines.append("    if wired:")
+    for c in owned:
+        lines.append(f'        W[{c.name!r}].transferOwnership(W[{_resolve(model, c, c.owner)!r}], '
+                     '{"from": A["deployer"]})')
+    for k, c in enumerate(model.contracts):
+        funding, done = [], set()
         for key in c.refs:
             name = _resolve(model, c, key)
             if name in done or name == c.name:
@@ -169,14 +178,23 @@ def render_conftest(model: ProjectModel) -> str:
             done.add(name)
             std = _standard(model, name)
             if std == "erc20":
-                lines.append(f"    fund_erc20(A, W[{name!r}], W[{c.name!r}])")
+                funding.append(f"        fund_erc20(A, W[{name!r}], W[{c.name!r}])")
             elif std == "erc721":
-                lines.append(f"    approve_erc721(A, W[{name!r}], W[{c.name!r}])")
+                funding.append(f"        approve_erc721(A, W[{name!r}], W[{c.name!r}])")
+        if funding:
+            lines += [f"    if upto > {k} and (wired or upto == {k + 1}):"] + funding
     lines += ["    return W", "", "", '@pytest.fixture(scope="module")', "def c(W):",
-              f'    """The contract the spec describes."""', f"    return W[{model.primary.name!r}]", "", "",
+              '    """The contract the spec describes."""', f"    return W[{model.primary.name!r}]", "", "",
               "@pytest.fixture(autouse=True)", "def isolation(fn_isolation):", "    pass", "", "",
               _CONFTEST_HELPERS]
     return "\n".join(lines)
+
+
+def _own_world(model: ProjectModel, contract: ProjectContract) -> list[str]:
+    """Fixtures of a contract's test module: the world verification tested it in."""
+    upto = model.contracts.index(contract) + 1
+    return ["@pytest.fixture(scope='module')", "def W(A):", f"    return deploy_world(A, {upto})", "", "",
+            "@pytest.fixture(scope='module')", "def c(W):", f"    return W[{contract.name!r}]", ""]
 
 
 _CONFTEST_HELPERS = '''def fn(contract, signature):
@@ -212,8 +230,7 @@ def approve_erc721(A, token, operator):
 def render_scenarios_test(model: ProjectModel, contract: ProjectContract) -> str:
     name = contract.name
     lines = [_header(model.spec_name), "import brownie", "import pytest", "from brownie import chain", "",
-             "from conftest import fn", "", "", "@pytest.fixture(scope='module')", "def c(W):",
-             f"    return W[{name!r}]", ""]
+             "from conftest import deploy_world, fn", "", ""] + _own_world(model, contract)
     for sc in contract.scenarios:
         _ident(sc.name, "scenario name")
         lines += ["", f"def test_{sc.name}(c, A, W):", f"    {sc.description!r}",
@@ -278,19 +295,31 @@ def render_properties_test(model: ProjectModel, contract: ProjectContract, max_e
                            steps: int = 10) -> str:
     """A hypothesis state machine on the brownie chain: random calls from the actors, every
     invariant checked after each step; each example starts from the same snapshot."""
+    return _machine(model, [contract], contract.invariants, contract, "test_invariants", max_examples, steps)
+
+
+def render_system_test(model: ProjectModel, max_examples: int = 20, steps: int = 10) -> str:
+    """The system's invariants (``Pool.totalStaked() <= Token.balanceOf(Pool)``) checked after
+    random calls to every contract of the project."""
+    return _machine(model, model.contracts, model.system_invariants, model.primary, "test_system_invariants",
+                    max_examples, steps)
+
+
+def _machine(model: ProjectModel, targets: list[ProjectContract], invariants: list[str], ctx: ProjectContract,
+             test_name: str, max_examples: int, steps: int) -> str:
     from verify.dynamic.target import Target
 
     from .spec import parse_invariant
 
-    functions = Target(contract.name, contract.abi, "").mutating
-    expr = _Expr(model, contract)
+    expr = _Expr(model, ctx)
     lines = [_header(model.spec_name), "import brownie", "import pytest", "from brownie import web3",
              "from brownie.exceptions import VirtualMachineError",
              "from hypothesis import HealthCheck, settings, strategies as st",
              "from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test",
-             "", "from conftest import fn", "", "", "@pytest.fixture(scope='module')", "def c(W):",
-             f"    return W[{contract.name!r}]", "", "",
-             "def test_invariants(c, A, W):",
+             "", "from conftest import deploy_world, fn", "", ""]
+    if len(targets) == 1:  # one contract's invariants: the world verification tested it in
+        lines += _own_world(model, ctx) + [""]
+    lines += [f"def {test_name}(c, A, W):",
              "    everyone = [a.address for a in A.values()] + [c.address]",
              "    addresses = st.sampled_from(everyone)",
              "    roles = st.sampled_from(list(A))",
@@ -302,31 +331,35 @@ def render_properties_test(model: ProjectModel, contract: ProjectContract, max_e
              "            brownie.chain.revert()",
              "            self.last = None",
              "            self.prev = {}", ""]
-    for i, f in enumerate(functions):
-        if f.name.startswith("<"):  # the receive pseudo-function: a plain ETH transfer
-            lines += ["        @rule(actor=roles, value=eth)", f"        def call_{i}_receive(self, actor, value):",
-                      "            self.last = actor", "            try:",
-                      "                A[actor].transfer(c, value)", "            except VirtualMachineError:",
+    for target in targets:
+        who = "c" if target is ctx else f"W[{target.name!r}]"
+        prefix = "" if len(targets) == 1 else f"{_ident(target.name, 'contract name')}_"
+        for i, f in enumerate(Target(target.name, target.abi, "").mutating):
+            if f.name.startswith("<"):  # the receive pseudo-function: a plain ETH transfer
+                lines += ["        @rule(actor=roles, value=eth)",
+                          f"        def call_{prefix}{i}_receive(self, actor, value):",
+                          "            self.last = actor", "            try:",
+                          f"                A[actor].transfer({who}, value)", "            except VirtualMachineError:",
+                          "                pass", ""]
+                continue
+            strats = [_strategy(t) for t in f.types]
+            if any(x is None for x in strats):
+                continue
+            kw = "".join(f", a{j}={x}" for j, x in enumerate(strats)) + (", value=eth" if f.payable else "")
+            args = "".join(f"a{j}, " for j in range(len(strats)))
+            value = ', "value": value' if f.payable else ""
+            sig = "".join(f", a{j}" for j in range(len(strats))) + (", value" if f.payable else "")
+            lines += [f"        @rule(actor=roles{kw})",
+                      f"        def call_{prefix}{i}_{_ident(f.name, 'function name')}(self, actor{sig}):",
+                      "            self.last = actor",
+                      "            try:",
+                      f"                fn({who}, {f.signature!r})({args}{{'from': A[actor]{value}}})",
+                      "            except VirtualMachineError:",
                       "                pass", ""]
-            continue
-        strats = [_strategy(t) for t in f.types]
-        if any(x is None for x in strats):
-            continue
-        kw = "".join(f", a{j}={x}" for j, x in enumerate(strats)) + (", value=eth" if f.payable else "")
-        args = "".join(f"a{j}, " for j in range(len(strats)))
-        value = ', "value": value' if f.payable else ""
-        sig = "".join(f", a{j}" for j in range(len(strats))) + (", value" if f.payable else "")
-        lines += [f"        @rule(actor=roles{kw})",
-                  f"        def call_{i}_{_ident(f.name, 'function name')}(self, actor{sig}):",
-                  "            self.last = actor",
-                  "            try:",
-                  f"                fn(c, {f.signature!r})({args}{{'from': A[actor]{value}}})",
-                  "            except VirtualMachineError:",
-                  "                pass", ""]
     lines += ["        @invariant()", "        def holds(self):"]
-    if not contract.invariants:
+    if not invariants:
         lines.append("            pass")
-    for i, text in enumerate(contract.invariants):
+    for i, text in enumerate(invariants):
         ast = parse_invariant(text)
         if isinstance(ast, OnlyChanges):
             role = ACTOR_ALIASES[ast.actor]
@@ -388,4 +421,6 @@ def render_brownie(model: ProjectModel) -> dict[str, str]:
     for c in model.contracts:
         files[f"tests/test_{c.name.lower()}_scenarios.py"] = render_scenarios_test(model, c)
         files[f"tests/test_{c.name.lower()}_properties.py"] = render_properties_test(model, c)
+    if model.system_invariants:
+        files["tests/test_system_invariants.py"] = render_system_test(model)
     return files

@@ -287,10 +287,11 @@ def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_ex
 
     try:
         name = load_spec(spec).name
-        with using_framework(framework):
-            res = synthesize(spec, out or Path("out") / name,
-                             SynthOptions(generator=generator, seed=seed, max_examples=max_examples,
-                                          replay=not no_replay, model=model_client, repair_rounds=repair_rounds))
+        opts = SynthOptions(generator=generator, seed=seed, max_examples=max_examples, replay=not no_replay,
+                            model=model_client, repair_rounds=repair_rounds)
+        opts.framework = framework  # what a system spec's project is written for
+        with using_framework(framework):  # and a single spec's
+            res = synthesize(spec, out or Path("out") / name, opts)
     except (SpecError, GeneratorUnavailable) as exc:
         for line in str(exc).splitlines():
             err.print(f"[red]error[/] {escape(line)}")

@@ -27,7 +27,8 @@ from .scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
 from .solidity_text import IDENTIFIER, comment_text, string_literal
 from .spec.invariants import BinOp, BoolOp, Call as CallNode, Compare, Name, Neg, Not, Num, OnlyChanges, SumOver
 
-__all__ = ["MOCK_SUPPLY", "NFTS_PER_HOLDER", "render_foundry", "test_counts"]
+__all__ = ["MOCK_SUPPLY", "NFTS_PER_HOLDER", "render_contract_test", "render_deploy_script", "render_foundry",
+           "render_system_test", "render_world", "test_counts"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
 MOCK_SUPPLY = 10**24  # per holder, ERC-20 mocks
@@ -282,7 +283,7 @@ class Expr:
                 return f"({a} {node.op} {b})", "bool"
             if ta == tb == "bool" and node.op in ("==", "!="):
                 return f"({a} {node.op} {b})", "bool"
-            if "raw" in (ta, tb):
+            if ta.startswith("raw") or tb.startswith("raw"):
                 if node.op not in ("==", "!="):
                     raise Unrenderable(f"{node.op} on values compared by encoding")
                 return f"(keccak256(abi.encode({a})) {node.op} keccak256(abi.encode({b})))", "bool"
@@ -332,6 +333,8 @@ class Expr:
                 parts.append(f"{t}(_toU({self._as(got, 'int')}))")
             elif t.startswith("int"):
                 parts.append(f"{t}({self._as(got, 'int')})")
+            elif got[1] == f"raw:{t}":  # a bytes32 role id from another view, say
+                parts.append(got[0])
             else:
                 raise Unrenderable(f"argument of type {t} in {func}()")
         call = f"{self.world.var(name)}.{func}({', '.join(parts)})"
@@ -341,7 +344,7 @@ class Expr:
             return f"int256({call})", "int"
         if out in ("address", "bool"):
             return call, out
-        return call, "raw"
+        return call, f"raw:{out}"
 
     def _sum(self, node: SumOver, env: dict[str, str]) -> str:
         if not IDENTIFIER.match(node.var):
@@ -432,22 +435,34 @@ def render_world(model: ProjectModel, src: str) -> str:
               "    function _everyone(address target) internal pure returns (address[] memory a) {",
               f"        a = new address[]({len(ROLES) + 1});"]
     lines += [f"        a[{i}] = {r};" for i, r in enumerate(ROLES)]
+    n = len(model.contracts)
     lines += [f"        a[{len(ROLES)}] = target;", "    }", "",
-              "    function _deployWorld() internal {"]
+              "    /// The whole project as the deploy script leaves it: every contract, ownership handed over,",
+              "    /// the actors funded and approving every contract that takes their tokens.",
+              "    function _deployWorld() internal {", f"        _deploy({n}, true);", "    }", "",
+              "    /// The first `upTo` contracts, as verification deployed the last of them: the contracts",
+              "    /// before it and the mocks, the actors funded and approving it (`wired`: the whole project).",
+              "    function _deploy(uint256 upTo, bool wired) internal {"]
     lines += [f"        vm.deal({r}, {ACTOR_ETH} ether);" for r in ROLES]
     lines.append("        vm.startPrank(deployer);")
     for m in model.mocks:
         amount = NFTS_PER_HOLDER if m.standard == "erc721" else MOCK_SUPPLY
         lines.append(f"        {w.var(m.name)} = new {m.contract}(_actors(), {amount});")
-    for c in model.contracts:
-        lines += ["        " + s for s in _deploy_statements(w, c, _address_resolver(w, c), w.var(c.name))]
+    for k, c in enumerate(model.contracts):
+        lines.append(f"        if (upTo > {k}) {{")
+        lines += ["            " + s for s in _deploy_statements(w, c, _address_resolver(w, c), w.var(c.name))]
+        lines.append("        }")
     lines.append("        vm.stopPrank();")
-    for c in model.contracts:
-        if c.owner:
+    owned = [c for c in model.contracts if c.owner]
+    if owned:
+        lines.append("        if (wired) {")
+        for c in owned:
             owner = w.resolve(c, c.owner)
-            lines.append(f"        _ok(deployer, address({w.var(c.name)}), abi.encodeWithSignature("
+            lines.append(f"            _ok(deployer, address({w.var(c.name)}), abi.encodeWithSignature("
                          f"\"transferOwnership(address)\", address({w.var(owner)})));")
-    for c in model.contracts:
+        lines.append("        }")
+    for k, c in enumerate(model.contracts):
+        funding = []
         done = set()
         for key in c.refs:
             name = w.resolve(c, key)
@@ -456,9 +471,12 @@ def render_world(model: ProjectModel, src: str) -> str:
             done.add(name)
             std = w.standard(name)
             if std == "erc20":
-                lines.append(f"        _fundERC20(address({w.var(name)}), address({w.var(c.name)}));")
+                funding.append(f"_fundERC20(address({w.var(name)}), address({w.var(c.name)}));")
             elif std == "erc721":
-                lines.append(f"        _approveERC721(address({w.var(name)}), address({w.var(c.name)}));")
+                funding.append(f"_approveERC721(address({w.var(name)}), address({w.var(c.name)}));")
+        if funding:
+            lines.append(f"        if (upTo > {k} && (wired || upTo == {k + 1})) {{")
+            lines += ["            " + f for f in funding] + ["        }"]
     lines += ["    }", "", "    /// Every deployed address, mocks first: what a handler adopts.",
               "    function _world() internal view returns (address[] memory a) {",
               f"        a = new address[]({len(w.everything())});"]
@@ -546,39 +564,44 @@ def _comment_line(text: str) -> str:
 
 # --------------------------------------------------------------------------- scenario tests
 def _scenario_test(w: World, contract: ProjectContract, sc: Scenario) -> list[str]:
+    """The body of a scenario's test. Starting balances live in memory arrays and each step in
+    its own block, so a long scenario does not run out of stack slots."""
     address_of = _address_resolver(w, contract)
     vals = Values(address_of)
     body: list[str] = []
     target = f"address({w.var(contract.name)})"
-    eth = {a.actor for a in sc.steps if isinstance(a, ExpectEth)}
-    body += [f"uint256 eth0_{r} = {r}.balance;" for r in ROLES if r in eth]
-    body += [f"uint256 eth0_target = {target}.balance;"] if "target" in eth else []
-    tok0: dict[tuple[str, str], str] = {}
+    holders = list(ROLES) + ["target"]
+    if any(isinstance(a, ExpectEth) for a in sc.steps):
+        body.append(f"uint256[] memory eth0 = new uint256[]({len(holders)});")
+        body += [f"eth0[{k}] = {target if r == 'target' else r}.balance;" for k, r in enumerate(holders)]
+    tok0: dict[tuple[str, str], int] = {}
     for a in sc.steps:
         if isinstance(a, ExpectToken) and (a.actor, a.token) not in tok0:
-            token = w.resolve(contract, a.token)
-            who = target if a.actor == "target" else _role(a.actor)
-            var = f"tok0_{len(tok0)}"
-            tok0[(a.actor, a.token)] = var
-            body.append(f"uint256 {var} = _balanceOf(address({w.var(token)}), {who});")
+            tok0[(a.actor, a.token)] = len(tok0)
+    if tok0:
+        body.append(f"uint256[] memory tok0 = new uint256[]({len(tok0)});")
+    for (actor, token), k in tok0.items():
+        who = target if actor == "target" else _role(actor)
+        body.append(f"tok0[{k}] = _balanceOf(address({w.var(w.resolve(contract, token))}), {who});")
     for i, a in enumerate(sc.steps, 1):
         where = f"{sc.name}: step {i}"
         vals.pre = []
+        step: list[str] = []
         if isinstance(a, Warp):
-            body.append(f"vm.warp(block.timestamp + {int(a.seconds)});")
+            step.append(f"vm.warp(block.timestamp + {int(a.seconds)});")
         elif isinstance(a, Call):
             to = target if a.on is None else f"address({w.var(w.resolve(contract, a.on))})"
-            args = [vals.value(t, x) for t, x in zip(_sig_types(a.fn), a.args)]
-            if len(args) != len(a.args) or len(args) != len(_sig_types(a.fn)):
+            if len(a.args) != len(_sig_types(a.fn)):
                 raise Unrenderable(f"{where}: {len(a.args)} argument(s) for {a.fn}")
+            args = [vals.value(t, x) for t, x in zip(_sig_types(a.fn), a.args)]
             data = f"abi.encodeWithSignature({string_literal(a.fn)}{''.join(', ' + x for x in args)})"
-            body += vals.pre
+            step += vals.pre
             actor = _role(a.actor)
             if a.reverts:
-                body.append(f"require(!_try({actor}, {to}, {int(a.value)}, {data}), "
+                step.append(f"require(!_try({actor}, {to}, {int(a.value)}, {data}), "
                             f"{string_literal(where + ': expected ' + a.fn + ' to revert')});")
             else:
-                body.append(f"_okValue({actor}, {to}, {int(a.value)}, {data});")
+                step.append(f"_okValue({actor}, {to}, {int(a.value)}, {data});")
         elif isinstance(a, ExpectView):
             name = contract.name if a.on is None else w.resolve(contract, a.on)
             args = [vals.value(t, x) for t, x in zip(_sig_types(a.fn), a.args)]
@@ -587,30 +610,34 @@ def _scenario_test(w: World, contract: ProjectContract, sc: Scenario) -> list[st
             if outs is None and a.on is None:
                 raise Unrenderable(f"{where}: {contract.name} has no function {a.fn}")
             msg = string_literal(f"{where}: {a.fn} returned another value")
-            body += vals.pre
-            body.append(f"(bool ok{i}, bytes memory ret{i}) = address({w.var(name)}).staticcall({data});")
-            body.append(f"require(ok{i}, {string_literal(where + ': ' + a.fn + ' reverted')});")
+            step += vals.pre
+            step.append(f"(bool ok, bytes memory ret) = address({w.var(name)}).staticcall({data});")
+            step.append(f"require(ok, {string_literal(where + ': ' + a.fn + ' reverted')});")
             vals.pre = []
             if outs is None or (a.on is not None and not outs):
                 want = vals.value("uint256", a.equals)
-                body += vals.pre + [f"require(ret{i}.length >= 32 && abi.decode(ret{i}, (uint256)) == {want}, {msg});"]
+                step += vals.pre + [f"require(ret.length >= 32 && abi.decode(ret, (uint256)) == {want}, {msg});"]
             else:
                 wants = a.equals if len(outs) > 1 else [a.equals]
                 if not isinstance(wants, (list, tuple)) or len(wants) != len(outs):
                     raise Unrenderable(f"{where}: {len(outs)} value(s) expected")
                 enc = ", ".join(vals.value(t, x) for t, x in zip(outs, wants))
-                body += vals.pre + [f"require(keccak256(ret{i}) == keccak256(abi.encode({enc})), {msg});"]
+                step += vals.pre + [f"require(keccak256(ret) == keccak256(abi.encode({enc})), {msg});"]
         elif isinstance(a, ExpectEth):
             who = target if a.actor == "target" else _role(a.actor)
-            start = "eth0_target" if a.actor == "target" else f"eth0_{_role(a.actor)}"
-            body.append(f"require(int256({who}.balance) - int256({start}) == int256({int(a.delta)}), "
+            step.append(f"require(int256({who}.balance) - int256(eth0[{holders.index(a.actor)}]) == "
+                        f"int256({int(a.delta)}), "
                         f"{string_literal(where + ': ETH balance of ' + a.actor + ' changed by another amount')});")
         elif isinstance(a, ExpectToken):
             token = w.resolve(contract, a.token)
             who = target if a.actor == "target" else _role(a.actor)
-            body.append(f"require(int256(_balanceOf(address({w.var(token)}), {who})) - "
-                        f"int256({tok0[(a.actor, a.token)]}) == int256({int(a.delta)}), "
+            step.append(f"require(int256(_balanceOf(address({w.var(token)}), {who})) - "
+                        f"int256(tok0[{tok0[(a.actor, a.token)]}]) == int256({int(a.delta)}), "
                         f"{string_literal(where + ': ' + a.token + ' balance of ' + a.actor + ' changed by another amount')});")
+        if len(step) > 1:
+            body += ["{"] + ["    " + x for x in step] + ["}"]
+        else:
+            body += step
     return body
 
 
@@ -621,7 +648,7 @@ def _role(actor: str) -> str:
 
 
 # --------------------------------------------------------------------------- handler and invariants
-def _fuzz_param(t: str, j: int) -> tuple[str, str] | None:
+def _fuzz_param(t: str, j: int, target: str) -> tuple[str, str] | None:
     """(handler parameter, the argument built from it) for the types the brownie test draws."""
     if "[" in t or "(" in t:
         return None
@@ -634,7 +661,7 @@ def _fuzz_param(t: str, j: int) -> tuple[str, str] | None:
         bound = min(2**(bits - 1) - 1, UINT_BOUND)
         return f"uint256 a{j}", f"{t}(int256(a{j} % {2 * bound + 1}) - {bound})"
     if t == "address":
-        return f"uint256 a{j}", f"_everyone(address(c))[a{j} % {len(ROLES) + 1}]"
+        return f"uint256 a{j}", f"_everyone({target})[a{j} % {len(ROLES) + 1}]"
     if t == "bool":
         return f"bool a{j}", f"a{j}"
     if t.startswith("bytes") and t[5:].isdigit():
@@ -655,19 +682,63 @@ def _mutating(abi: list[dict]) -> list[tuple[str, str, bool, list[str]]]:
     return out
 
 
+def _handler_functions(w: World, targets: list[ProjectContract], ctx: ProjectContract) -> tuple[list[str], list[str]]:
+    """The handler's functions (each calls one state-changing function from a drawn actor with
+    drawn arguments; a revert is ignored) and their signatures."""
+    fns, selectors = [], []
+    everyone = f"address({w.var(ctx.name)})"
+    for target in targets:
+        to = f"address({w.var(target.name)})"
+        prefix = "" if len(targets) == 1 else f"{target.name}_"
+        for k, (fname, sig, payable, types) in enumerate(_mutating(target.abi)):
+            params = [_fuzz_param(t, j, everyone) for j, t in enumerate(types)]
+            if any(p is None for p in params):
+                continue
+            decl = ["uint256 actorSeed"] + [p[0] for p in params] + (["uint256 value"] if payable else [])
+            value = "value % (1 ether + 1)" if payable else "0"
+            hname = f"call{prefix}{k}_receive" if fname == "<receive>" else \
+                f"call{prefix}{k}_{_ident(fname, 'function name')}"
+            data = '""' if fname == "<receive>" else \
+                f"abi.encodeWithSignature({string_literal(sig)}{''.join(', ' + p[1] for p in params)})"
+            fns += [f"    function {hname}({', '.join(decl)}) external {{",
+                    f"        address actor = _actors()[actorSeed % {len(ROLES)}];",
+                    "        _before(actor);", f"        _try(actor, {to}, {value}, {data});", "        _after(actor);",
+                    "    }", ""]
+            selectors.append(hname + "(" + ",".join(d.split()[0] for d in decl) + ")")
+    fns += ["    function warp(uint256 secondsAhead) external {",
+            "        vm.warp(block.timestamp + 1 + secondsAhead % 7 days);", "    }", ""]
+    selectors.append("warp(uint256)")
+    return fns, selectors
+
+
 def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tuple[str, int, int]:
     """``test/<Contract>.t.sol`` and its number of scenario tests and invariant tests."""
+    upto = model.contracts.index(contract) + 1
+    text = _suite(model, [contract], contract.invariants, contract, contract.name, contract.scenarios, "spec",
+                  f"_deploy({upto}, false);")
+    return text, len(contract.scenarios), len(contract.invariants)
+
+
+def render_system_test(model: ProjectModel) -> str:
+    """``test/OuroSystem.t.sol``: the system's cross-contract invariants, after random calls to
+    every contract of the project."""
+    return _suite(model, model.contracts, model.system_invariants, model.primary, "OuroSystem", [], "system",
+                  "_deployWorld();")
+
+
+def _suite(model: ProjectModel, targets: list[ProjectContract], invariants: list[str], ctx: ProjectContract,
+           base: str, scenarios: list[Scenario], label: str, deploy: str) -> str:
     from .spec import parse_invariant
 
     w = World(model)
-    name = contract.name
-    cvar = w.var(name)
-    ex = Expr(w, contract)
+    name = base
+    cvar = w.var(ctx.name)
+    ex = Expr(w, ctx)
     checks, inv_tests, only = [], [], []
-    for i, text in enumerate(contract.invariants):
-        ast = parse_invariant(text)
+    for i, text in enumerate(invariants):
         msg = string_literal(f"invariant {i}: {text}")
         try:
+            ast = parse_invariant(text)
             if isinstance(ast, OnlyChanges):
                 if ast.actor not in ACTOR_ALIASES:
                     raise Unrenderable(f"only({ast.actor})")
@@ -675,56 +746,41 @@ def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tupl
                 checks += [f"    function ouroSnap{i}() external view returns (bytes32) {{",
                            f"        return keccak256(abi.encode({code}));", "    }", ""]
                 role = ACTOR_ALIASES[ast.actor]
-                only.append((i, role, ast.actor == "owner" and ("owner", 0) in w.views(name)))
-                inv_tests += [f"    /// {_comment_line(text)}", f"    function invariant_spec_{i}() public view {{",
+                only.append((i, role, ast.actor == "owner" and ("owner", 0) in w.views(ctx.name)))
+                inv_tests += [f"    /// {_comment_line(text)}", f"    function invariant_{label}_{i}() public view {{",
                               f"        require(!handler.changedBy({i}), {msg});", "    }", ""]
             else:
                 code = ex._as(ex.render(ast, {}), "bool")
                 checks += [f"    function ouroInv{i}() external view returns (bool) {{", f"        return {code};",
                            "    }", ""]
-                inv_tests += [f"    /// {_comment_line(text)}", f"    function invariant_spec_{i}() public view {{",
+                inv_tests += [f"    /// {_comment_line(text)}", f"    function invariant_{label}_{i}() public view {{",
                               "        (bool judged, bytes memory held) = address(this).staticcall("
                               f"abi.encodeWithSignature(\"ouroInv{i}()\"));",
-                              "        // a view that reverts (or a division by zero) leaves the invariant unjudged, as in verification",
+                              "        // a view that reverts (or a division by zero) leaves the invariant unjudged, "
+                              "as in verification",
                               f"        require(!judged || abi.decode(held, (bool)), {msg});", "    }", ""]
-        except Unrenderable as exc:
+        except (Unrenderable, ValueError) as exc:
             inv_tests += [f"    /// {_comment_line(text)}", f"    /// not rendered: {_comment_line(str(exc))}",
-                          f"    function invariant_spec_{i}() public {{", "        vm.skip(true);", "    }", ""]
-    # the handler: random calls from the actors, each checked against the only(...) invariants
-    fns, selectors = [], []
-    for k, (fname, sig, payable, types) in enumerate(_mutating(contract.abi)):
-        params = [_fuzz_param(t, j) for j, t in enumerate(types)]
-        if any(p is None for p in params):
-            continue
-        decl = ["uint256 actorSeed"] + [p[0] for p in params] + (["uint256 value"] if payable else [])
-        value = "value % (1 ether + 1)" if payable else "0"
-        hname = f"call{k}_receive" if fname == "<receive>" else f"call{k}_{_ident(fname, 'function name')}"
-        data = '""' if fname == "<receive>" else \
-            f"abi.encodeWithSignature({string_literal(sig)}{''.join(', ' + p[1] for p in params)})"
-        fns += [f"    function {hname}({', '.join(decl)}) external {{",
-                f"        address actor = _actors()[actorSeed % {len(ROLES)}];",
-                "        _before(actor);", f"        _try(actor, address(c), {value}, {data});", "        _after(actor);",
-                "    }", ""]
-        selectors.append(hname + "(" + ",".join(d.split()[0] for d in decl) + ")")
-    fns += ["    function warp(uint256 secondsAhead) external {",
-            "        vm.warp(block.timestamp + 1 + secondsAhead % 7 days);", "    }", ""]
-    selectors.append("warp(uint256)")
+                          f"    function invariant_{label}_{i}() public {{", "        vm.skip(true);", "    }", ""]
+    fns, selectors = _handler_functions(w, targets, ctx)
     before, after = [], []
     for i, role, by_owner in only:
         before += [f"        (snapOk[{i}], snap[{i}]) = _snap({i});"]
         if by_owner:
             before.append(f"        ownerBefore[{i}] = _owner();")
-        allowed = "address(c)" if role == "target" else role
+        allowed = f"address({cvar})" if role == "target" else role
         extra = f" && actor != ownerBefore[{i}]" if by_owner else ""
         after += [f"        if (snapOk[{i}] && actor != {allowed}{extra}) {{",
                   f"            (bool ok, bytes32 now_) = _snap({i});",
                   f"            if (ok && now_ != snap[{i}]) changedBy[{i}] = true;", "        }"]
     checks_name, handler_name = f"{name}Checks", f"{name}Handler"
+    what = f"the spec invariants of {ctx.name}" if label == "spec" else "the system invariants"
     lines = ["// SPDX-License-Identifier: UNLICENSED",
              f"// Generated by ouro from {_comment_line(model.spec_name)}. Run: forge test",
              "// (where no native solc can be installed: forge test --use <path to a solc binary> --offline)",
-             "pragma solidity ^0.8.20;", "", 'import {vm} from "./utils/Vm.sol";', 'import {OuroWorld} from "./utils/OuroWorld.sol";',
-             "", f"/// The spec invariants of {name} as views over the deployed world.",
+             "pragma solidity ^0.8.20;", "", 'import {vm} from "./utils/Vm.sol";',
+             'import {OuroWorld} from "./utils/OuroWorld.sol";',
+             "", f"/// {what.capitalize()} as views over the deployed world.",
              f"abstract contract {checks_name} is OuroWorld {{"]
     lines += ex.helpers + checks
     lines += ["    function _snap(uint256 i) internal view returns (bool ok, bytes32 value) {",
@@ -737,9 +793,11 @@ def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tupl
               "        return ok && ret.length >= 32 ? abi.decode(ret, (address)) : address(0);", "    }", "",
               "    function _digits(uint256 i) internal pure returns (string memory s) {",
               "        if (i == 0) return \"0\";",
-              "        while (i > 0) { s = string.concat(string(abi.encodePacked(bytes1(uint8(48 + i % 10)))), s); i /= 10; }",
-              "    }", "}", "",
-              f"/// What the invariant tests call: {name}'s state-changing functions from the four actors.",
+              "        while (i > 0) {",
+              "            s = string.concat(string(abi.encodePacked(bytes1(uint8(48 + i % 10)))), s);",
+              "            i /= 10;", "        }", "    }", "}", "",
+              f"/// What the invariant tests call: the state-changing functions of "
+              f"{', '.join(t.name for t in targets)} from the four actors.",
               f"contract {handler_name} is {checks_name} {{",
               "    mapping(uint256 => bool) public changedBy; // an only(...) invariant's value changed by another actor",
               "    mapping(uint256 => bool) internal snapOk;", "    mapping(uint256 => bytes32) internal snap;",
@@ -747,10 +805,11 @@ def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tupl
               "    address internal lastActor;", "    uint256 internal calls;", "",
               "    constructor(address[] memory world) {", "        _adopt(world);", "    }", "",
               "    function _before(address actor) internal {", "        lastActor = actor;"] + before + ["    }", "",
-              "    function _after(address actor) internal {", "        calls += actor == lastActor ? 1 : 0;"] + after + ["    }", ""]
+              "    function _after(address actor) internal {", "        calls += actor == lastActor ? 1 : 0;"] + after + [
+              "    }", ""]
     lines += fns + ["}", "", f"contract {name}Test is {checks_name} {{", f"    {handler_name} internal handler;", "",
                     "    struct FuzzSelector {", "        address addr;", "        bytes4[] selectors;", "    }", "",
-                    "    function setUp() public {", "        _deployWorld();",
+                    "    function setUp() public {", f"        {deploy}",
                     f"        handler = new {handler_name}(_world());", "    }", "",
                     "    function targetContracts() public view returns (address[] memory t) {",
                     "        t = new address[](1);", "        t[0] = address(handler);", "    }", "",
@@ -759,20 +818,16 @@ def render_contract_test(model: ProjectModel, contract: ProjectContract) -> tupl
                     f"        bytes4[] memory sel = new bytes4[]({len(selectors)});"]
     lines += [f"        sel[{j}] = bytes4(keccak256({string_literal(s)}));" for j, s in enumerate(selectors)]
     lines += ["        s[0] = FuzzSelector(address(handler), sel);", "    }", ""]
-    n_sc = 0
-    for sc in contract.scenarios:
+    for sc in scenarios:
         lines.append(f"    /// {_comment_line(sc.description)}")
         try:
-            body = _scenario_test(w, contract, sc)
+            body = _scenario_test(w, ctx, sc)
             lines += [f"    function test_{_fn_name(sc.name)}() public {{"] + ["        " + s for s in body] + ["    }", ""]
-        except Unrenderable as exc:
+        except (Unrenderable, ValueError) as exc:
             lines += [f"    /// not rendered: {_comment_line(str(exc))}",
                       f"    function test_{_fn_name(sc.name)}() public {{", "        vm.skip(true);", "    }", ""]
-        n_sc += 1
     lines += inv_tests + ["}", ""]
-    text = "\n".join(lines)
-    text = text.replace("address(c)", f"address({cvar})")
-    return text, n_sc, len(contract.invariants)
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- deploy script
@@ -823,7 +878,8 @@ def render_deploy_script(model: ProjectModel, src: str) -> str:
 
 # --------------------------------------------------------------------------- the files
 def test_counts(model: ProjectModel) -> int:
-    return sum(len(c.scenarios) + len(c.invariants) for c in model.contracts)
+    """How many tests ``forge test`` runs: a scenario or invariant not rendered is a skipped test."""
+    return sum(len(c.scenarios) + len(c.invariants) for c in model.contracts) + len(model.system_invariants)
 
 
 def render_foundry(model: ProjectModel, src: str) -> dict[str, str]:
@@ -833,4 +889,6 @@ def render_foundry(model: ProjectModel, src: str) -> dict[str, str]:
     for c in model.contracts:
         text, _, _ = render_contract_test(model, c)
         files[f"test/{c.name}.t.sol"] = text
+    if model.system_invariants:
+        files["test/OuroSystem.t.sol"] = render_system_test(model)
     return files

@@ -219,3 +219,32 @@ def test_invariant_tests_fail_when_an_invariant_is_false(projects, tmp_path):
     failing = text.split("Failing tests:")[1]
     assert "invariant_spec_0()" in failing and "invariant_spec_1()" in failing
     assert "invariant_spec_2()" not in failing and "test_symbol_is_gov()" not in failing
+
+
+def test_system_invariants_with_qualified_calls_become_invariant_tests(projects, tmp_path):
+    """A project model with cross-contract invariants (``Token.fn(...)``, a contract name as its
+    address) gets test/OuroSystem.t.sol, one invariant test each, and the brownie system test."""
+    from synth.project import write_project_model
+    from synth.project_model import ProjectContract, ProjectModel
+    from synth.spec import parse_invariant
+
+    src = projects["erc20"]
+    if not (src / "out" / "GovToken.sol" / "GovToken.json").is_file():
+        _npm_ci(src)
+        assert _forge(src, "build").returncode == 0
+    abi = json.loads((src / "out" / "GovToken.sol" / "GovToken.json").read_text())["abi"]
+    system = ["GovToken.totalSupply() <= GovToken.cap()", "GovToken.balanceOf(GovToken) <= GovToken.totalSupply()",
+              "GovToken.totalSupply() == 0"]
+    assert getattr(parse_invariant(system[0]).left, "on", None) == "GovToken"
+    contract = ProjectContract(name="GovToken", source=(src / "contracts" / "GovToken.sol").read_text(), abi=abi,
+                               constructor_args=["@deployer"])
+    out = tmp_path / "system"
+    write_project_model(out, ProjectModel("Sys", [contract], system_invariants=system), {}, "", "", "both")
+    brownie = (out / "tests" / "test_system_invariants.py").read_text()
+    assert "W['GovToken'].balanceOf(W['GovToken'].address)" in brownie
+    for sub in ("node_modules", "cache", "out"):
+        shutil.copytree(src / sub, out / sub, symlinks=True)
+    run = _forge(out, "test", "--match-path", "test/OuroSystem.t.sol")
+    text = run.stdout + run.stderr
+    assert _summary(text) == (2, 1, 0), text[-4000:]
+    assert "invariant_system_2()" in text.split("Failing tests:")[1]
