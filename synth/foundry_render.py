@@ -156,6 +156,11 @@ class World:
         return [m.name for m in self.model.mocks] + [c.name for c in self.model.contracts]
 
 
+_TYPE = re.compile(r"^(?:u?int(?:8|16|24|32|40|48|56|64|72|80|88|96|104|112|120|128|136|144|152|160|168|176|184|192|"
+                   r"200|208|216|224|232|240|248|256)?|address|bool|string|bytes(?:[1-9]|[12][0-9]|3[0-2])?)"
+                   r"(?:\[\d{0,4}\])*$")
+
+
 class Values:
     """Typed Solidity expressions for scenario and constructor values; arrays are built in
     statements first (``pre``)."""
@@ -166,6 +171,8 @@ class Values:
         self.n = 0
 
     def value(self, t: str, v: Any) -> str:
+        if not _TYPE.match(t):  # the type is written into the source: only ABI type names pass
+            raise Unrenderable(f"no Solidity form for the type {t!r}")
         if t.endswith("]"):
             base, size = t[:t.rindex("[")], t[t.rindex("[") + 1:-1]
             if not isinstance(v, (list, tuple)):
@@ -442,7 +449,7 @@ def render_world(model: ProjectModel, src: str) -> str:
               "    function _deployWorld() internal {", f"        _deploy({n}, true);", "    }", "",
               "    /// The first `upTo` contracts, as verification deployed the last of them: the contracts",
               "    /// before it and the mocks, the actors funded and approving it (`wired`: the whole project).",
-              "    function _deploy(uint256 upTo, bool wired) internal {"]
+              "    function _deploy(uint256 upTo, bool wired) internal {", "        wired; // used when contracts are wired"]
     lines += [f"        vm.deal({r}, {ACTOR_ETH} ether);" for r in ROLES]
     lines.append("        vm.startPrank(deployer);")
     for m in model.mocks:
@@ -822,7 +829,8 @@ def _suite(model: ProjectModel, targets: list[ProjectContract], invariants: list
         lines.append(f"    /// {_comment_line(sc.description)}")
         try:
             body = _scenario_test(w, ctx, sc)
-            lines += [f"    function test_{_fn_name(sc.name)}() public {{"] + ["        " + s for s in body] + ["    }", ""]
+            view = " view" if all(isinstance(a, (ExpectView, ExpectEth, ExpectToken)) for a in sc.steps) else ""
+            lines += [f"    function test_{_fn_name(sc.name)}() public{view} {{"] + ["        " + s for s in body] + ["    }", ""]
         except (Unrenderable, ValueError) as exc:
             lines += [f"    /// not rendered: {_comment_line(str(exc))}",
                       f"    function test_{_fn_name(sc.name)}() public {{", "        vm.skip(true);", "    }", ""]

@@ -124,7 +124,7 @@ def test_both_frameworks_share_the_contracts_and_pin_the_packages(projects):
     assert not (out / "src").exists()  # contracts/ is Foundry's src too: no source is duplicated
     toml = (out / "foundry.toml").read_text()
     assert 'src = "contracts"' in toml and 'solc = "0.8.37"' in toml and 'evm_version = "cancun"' in toml
-    assert 'libs = ["node_modules"]' in toml and "offline = true" in toml
+    assert 'libs = ["node_modules"]' in toml and "auto_detect_solc = false" in toml
     assert "@openzeppelin/=node_modules/@openzeppelin/" in (out / "remappings.txt").read_text()
     assert json.loads((out / ".ouro-synth").read_text())["framework"] == "both"
     repo_pkg = json.loads((ROOT / "package.json").read_text())["dependencies"]
