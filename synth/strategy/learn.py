@@ -2,10 +2,10 @@
 failures only (the per-check catalogue and, optionally, a proposer model), each edit accepted only
 when the validation first-pass rate rises by ``margin``, no validation spec that passed before
 fails now, and the contracts do not cost more gas: the median total gas (deployment plus every
-scenario call) over the validation specs passing before and after may rise by ``gas_tolerance`` at
-most (2 % by default); otherwise reverted. Guards: no rule may mention a train literal (spec name, number,
-address); rule count and length are capped. The verifier configuration is fixed at construction
-(read-only here) and its hash is recorded with every version and metric."""
+scenario call) over the validation specs passing before and after may rise by ``gas_tolerance``
+at most (2 % by default); otherwise reverted. Guards: no rule may mention a train literal (spec
+name, number, address); rule count and length are capped. The verifier configuration is fixed at
+construction (read-only here) and its hash is recorded with every version and metric."""
 
 from __future__ import annotations
 

@@ -235,6 +235,7 @@ class ReceiptGasExecutor(RevmExecutor):
         text = self.evm.journal_str
         text = text[:text.find("}, transient_storage: ")]
         out: dict[str, tuple[int, int, bytes, dict[int, int]]] = {}
+        accounts = slots = 0
         for m in _ACCOUNT_RE.finditer(text):
             addr, bal, nonce, code, kind, n = m.groups()
             raw = bytes.fromhex(code or "")
@@ -244,10 +245,14 @@ class ReceiptGasExecutor(RevmExecutor):
             status = _STATUS_RE.search(text, st)
             if status is None:
                 raise ValueError("unexpected journal text")
-            storage = {int(k): int(v) for k, v in _SLOT_RE.findall(text, st, status.start()) if v != "0"}
+            found = _SLOT_RE.findall(text, st, status.start())
+            accounts, slots = accounts + 1, slots + len(found)
+            storage = {int(k): int(v) for k, v in found if v != "0"}
             if "SelfDestructed" in status.group(1) or not (int(bal) or int(nonce) or raw or storage):
                 continue
             out[addr] = (int(bal), int(nonce), raw, storage)
+        if accounts != text.count(": Account { info: ") or slots != text.count(": StorageSlot { "):
+            raise ValueError("journal text not read whole")  # a pyrevm whose text differs: no figures
         for addr, info in self.evm.db_accounts.items():
             out.setdefault(addr.lower(), (info.balance, info.nonce, bytes(info.code or b""), {}))
         return out
