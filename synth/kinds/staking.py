@@ -238,14 +238,14 @@ class Staking(Kind):
         else:
             held_r = "rewardToken.balanceOf(address(this))" if tr else "address(this).balance"
             body += [
-                f"/// @notice {sname[0].upper() + sname[1:]} the contract holds, in {sunit} (stakes, and rewards too"
-                " if they are the same token).",
+                f"/// @notice {sname[0].upper() + sname[1:]} the contract holds, in {sunit}: the stakes (and the",
+                "/// rewards too when they are the same token).",
                 "function stakeBalance() public view returns (uint256) {",
                 f"    return {'stakeToken.balanceOf(address(this))' if ts else 'address(this).balance'};",
                 "}",
                 "",
-                f"/// @notice {rname[0].upper() + rname[1:]} the contract holds beyond the stakes, in {runit}: owed "
-                "rewards, the rest of the period and surplus.",
+                f"/// @notice {rname[0].upper() + rname[1:]} the contract holds beyond the stakes, in {runit}:",
+                "/// owed rewards, the rest of the period and surplus.",
                 "function rewardReserve() public view returns (uint256) {",
             ]
             if ts and tr:
@@ -257,8 +257,8 @@ class Staking(Kind):
             body += [
                 "}",
                 "",
-                f"/// @notice {rname[0].upper() + rname[1:]} the contract holds beyond stakes, owed rewards and the "
-                f"rest of the period, in {runit}.",
+                f"/// @notice {rname[0].upper() + rname[1:]} the contract holds beyond stakes, owed rewards and",
+                f"/// the rest of the period, in {runit}.",
                 "function surplus() public view returns (uint256) {",
                 "    uint256 pending = totalStaked > 0 ? (lastTimeRewardApplicable() - lastUpdateTime) * rewardRate : 0;",
                 "    uint256 committed = rewardsOwed + pending + rewardsRemaining();",
