@@ -77,3 +77,39 @@ def test_seeded_token_bug_is_caught_by_the_variant_it_needs(variant, tmp_path, c
         assert not standard, "the standard mock must not show a fee-on-transfer bug"
         caught = [f for f in res.blocking() if f["message"].startswith("with a fee-on-transfer token")]
         assert caught and caught[0]["function"] == "stake"
+
+
+VAULT = Path(__file__).resolve().parent.parent / "examples" / "specs" / "erc4626_existing_asset.yaml"
+# shares minted, the asset never pulled (and so no entry fee to forward)
+FREE_DEPOSIT = [("""super._deposit(caller, receiver, assets, shares);
+        if (token.balanceOf(address(this)) - before != assets) {
+            revert UnsupportedToken();
+        }
+        uint256 fee = _feeOnTotal(assets);""", """before;
+        _mint(receiver, shares);
+        emit Deposit(caller, receiver, assets, shares);
+        uint256 fee = 0;""")]
+
+
+def _verify_vault(tmp_path: Path, compiler, mutate=None):
+    spec = parse_spec_text(VAULT.read_text(), str(VAULT))
+    g = select_generator("template").generate(spec)
+    src = g.source
+    for old, new in mutate or []:
+        assert old in src, "the vault template no longer has the code this test seeds a bug into"
+        src = src.replace(old, new)
+    sol = tmp_path / f"{g.contract}.sol"
+    sol.write_text(src)
+    return verify_generated(spec, sol, compiler, SynthOptions(replay=False, max_examples=60, fuzz_examples=0), g)
+
+
+def test_vault_deposits_paid_in_the_asset_are_not_free_mints(tmp_path, compiler):
+    res = _verify_vault(tmp_path, compiler)
+    assert not [f for f in res.blocking() if f["check"] == "ouro-access-control"], res.blocking()
+    assert res.passed, [f["message"][:200] for f in res.blocking()]
+
+
+def test_vault_minting_shares_without_taking_the_asset_is_a_free_mint(tmp_path, compiler):
+    res = _verify_vault(tmp_path, compiler, FREE_DEPOSIT)
+    free = [f for f in res.blocking() if f["check"] == "ouro-access-control" and "without paying" in f["message"]]
+    assert free and free[0]["function"] in ("deposit", "mint"), [f["message"][:160] for f in res.blocking()]

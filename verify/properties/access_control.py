@@ -39,7 +39,12 @@ class AccessControl(Property):
                             for n in calls if n is not m]
         return out
 
+    def start(self, ctx: RunContext) -> None:
+        ctx.__dict__["_team_tokens"] = _team_tokens(ctx)
+
     def check(self, ctx: RunContext, step, outcome):
+        tokens_before = ctx.__dict__.get("_team_tokens")
+        tokens_now = ctx.__dict__["_team_tokens"] = _team_tokens(ctx)
         if not outcome.ok or not is_team_step(step):
             return None
         b, a = outcome.before, outcome.after
@@ -56,7 +61,8 @@ class AccessControl(Property):
             return f"attacker called {fn} and changed the EIP-1967 implementation slot"
         minted = a.scalars.get("totalSupply", 0) - b.scalars.get("totalSupply", 0)
         chosen = {x for x in step.args if isinstance(x, int) and not isinstance(x, bool)}
-        if step.value == 0 and 0 < minted < 2**200 and (minted in chosen or minted >= 10**18):
+        paid_tokens = tokens_before is not None and tokens_now is not None and tokens_now < tokens_before
+        if step.value == 0 and not paid_tokens and 0 < minted < 2**200 and (minted in chosen or minted >= 10**18):
             # the attacker chose the amount (a fixed free claim per address is a design, not a hole)
             return f"attacker called {fn} without paying and minted {minted} token units of its choosing"
         if outcome.after.reentered:
@@ -76,3 +82,27 @@ class AccessControl(Property):
                 return (f"attacker called {fn}, took {fmt_eth(gained)}, and left the contract holding "
                         f"{fmt_eth(a.eth['target'])} against {fmt_eth(owed)} of honest users' {getter}")
         return None
+
+
+def _team_tokens(ctx: RunContext) -> int | None:
+    """What the attacker team holds of the tokens the deployment was given (a caller's plan with
+    token dependencies, see Session.refs): a mint paid in such a token is not free. None when the
+    deployment names no tokens (no extra calls then)."""
+    from eth_abi import decode, encode
+    from eth_utils import function_signature_to_4byte_selector
+
+    s = ctx.session
+    refs = getattr(s, "refs", None)
+    if not refs:
+        return None
+    sel = function_signature_to_4byte_selector("balanceOf(address)")
+    roles = s.roles()
+    total = 0
+    for token in sorted(set(refs.values())):
+        for who in ("attacker", "attacker_contract"):
+            if who not in roles:
+                continue
+            raw = s.ex.static(token, sel + encode(["address"], [roles[who]]))
+            if raw and len(raw) >= 32:
+                total += decode(["uint256"], raw[:32])[0]
+    return total
