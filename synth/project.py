@@ -192,7 +192,8 @@ def project_files(model: ProjectModel, framework: str = "both") -> dict[str, str
     if framework in ("foundry", "both"):
         files["foundry.toml"] = foundry_toml(src, SOLC_FOR_PROJECTS)
         files["remappings.txt"] = remappings()
-        files["package.json"], files["package-lock.json"] = npm_manifest(model.spec_name)
+        files["package.json"], files["package-lock.json"] = npm_manifest(model.spec_name,
+                                                                          [c.source for c in model.contracts])
         files.update(render_foundry(model, src))
     files[".gitignore"] = "build/\nout/\ncache/\nnode_modules/\n"
     files["README.md"] = _readme(model, framework)
