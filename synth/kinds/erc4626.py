@@ -227,20 +227,7 @@ class Erc4626(Kind):
                      f"function pause() external {acc.guard('PAUSER')} {{", "    _pause();", "}",
                      "", "/// @notice Resume deposits and mints.",
                      f"function unpause() external {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
-        if o.deposit_cap:
-            body += [
-                "",
-                "/// @notice Most assets that can be deposited now: what is left under the cap.",
-                "function maxDeposit(address) public view override returns (uint256) {",
-                "    uint256 held = totalAssets();",
-                "    return held < DEPOSIT_CAP ? DEPOSIT_CAP - held : 0;",
-                "}",
-                "",
-                "/// @notice Most shares that can be minted now: the shares of what is left under the cap.",
-                "function maxMint(address receiver) public view override returns (uint256) {",
-                "    return previewDeposit(maxDeposit(receiver));",
-                "}",
-            ]
+        body += self._max_overrides(o)
         if o.fees:
             body += [
                 "",
@@ -397,20 +384,7 @@ class Erc4626(Kind):
                      f"function pause() external {acc.guard('PAUSER')} {{", "    _pause();", "}",
                      "", "/// @notice Resume deposits and mints.",
                      f"function unpause() external {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
-        if o.deposit_cap:
-            body += [
-                "",
-                "/// @notice Most assets that can be deposited now: what is left under the cap.",
-                "function maxDeposit(address) public view override returns (uint256) {",
-                "    uint256 held = totalAssets();",
-                "    return held < DEPOSIT_CAP ? DEPOSIT_CAP - held : 0;",
-                "}",
-                "",
-                "/// @notice Most shares that can be minted now: the shares of what is left under the cap.",
-                "function maxMint(address receiver) public view override returns (uint256) {",
-                "    return previewDeposit(maxDeposit(receiver));",
-                "}",
-            ]
+        body += self._max_overrides(o)
         if o.fees:
             body += self._fee_previews()
         body += ["",
@@ -465,6 +439,39 @@ class Erc4626(Kind):
             f"UnsupportedToken(). Rebasing assets are not supported. Virtual shares (offset {p.decimals_offset}) "
             "mitigate inflation attacks.")
         return assemble(license=spec.license, imports=imports, doc=doc, name=spec.name, bases=bases, body=body)
+
+    @staticmethod
+    def _max_overrides(o) -> list[str]:
+        """maxDeposit/maxMint: what is left under the cap, and 0 while paused (EIP-4626: MUST return 0
+        when deposits are disabled, even temporarily)."""
+        out = []
+        if o.deposit_cap:
+            out += ["",
+                    "/// @notice Most assets that can be deposited now: what is left under the cap"
+                    + (" (none while paused)." if o.pausable else "."),
+                    "function maxDeposit(address) public view override returns (uint256) {"]
+            if o.pausable:
+                out += ["    if (paused()) {", "        return 0;", "    }"]
+            out += ["    uint256 held = totalAssets();",
+                    "    return held < DEPOSIT_CAP ? DEPOSIT_CAP - held : 0;",
+                    "}",
+                    "",
+                    "/// @notice Most shares that can be minted now: the shares of what is left under the cap.",
+                    "function maxMint(address receiver) public view override returns (uint256) {",
+                    "    return previewDeposit(maxDeposit(receiver));",
+                    "}"]
+        elif o.pausable:
+            out += ["",
+                    "/// @notice Most assets that can be deposited now: none while paused.",
+                    "function maxDeposit(address receiver) public view override returns (uint256) {",
+                    "    return paused() ? 0 : super.maxDeposit(receiver);",
+                    "}",
+                    "",
+                    "/// @notice Most shares that can be minted now: none while paused.",
+                    "function maxMint(address receiver) public view override returns (uint256) {",
+                    "    return paused() ? 0 : super.maxMint(receiver);",
+                    "}"]
+        return out
 
     @staticmethod
     def _fee_previews() -> list[str]:
@@ -570,6 +577,8 @@ class Erc4626(Kind):
                 Call("alice", "depositETH(address)", ["@alice"], value=amount),
                 Call("attacker", "pause()", [], reverts=True),
                 Call("deployer", "pause()"),
+                ExpectView("maxDeposit(address)", ["@bob"], 0),
+                ExpectView("maxMint(address)", ["@bob"], 0),
                 Call("bob", "depositETH(address)", ["@bob"], value=amount, reverts=True),
                 Call("alice", "redeemETH(uint256)", [shares]),
                 ExpectEth("alice", paid_out - amount),
@@ -634,6 +643,8 @@ class Erc4626(Kind):
                 Call("alice", deposit, [amount, "@alice"]),
                 Call("attacker", "pause()", [], reverts=True),
                 Call("deployer", "pause()"),
+                ExpectView("maxDeposit(address)", ["@bob"], 0),
+                ExpectView("maxMint(address)", ["@bob"], 0),
                 Call("bob", deposit, [amount, "@bob"], reverts=True),
                 Call("alice", redeem, [shares, "@alice", "@alice"]),
                 ExpectToken("alice", "asset", paid_out - amount),
