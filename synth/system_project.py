@@ -85,8 +85,15 @@ def system_markdown(system, result) -> str:
 
 
 def write_system_project(out: Path, system, result, spec_path: Path, framework: str = "both") -> None:
-    from .project import write_project_model
+    from .project import _relocate, _src_dir, write_project_model
 
+    out = Path(out).absolute()
+    for res in result.members.values():  # the reports name each contract at its final place
+        old = res.entry.get("file", "")
+        if old:
+            new = str(out / _src_dir(framework) / f"{res.generated.contract}.sol")
+            res.entry = _relocate(res.entry, str(Path(old).resolve()), new)
+            res.entry["file"] = new
     write_project_model(out, system_model(system, result), system_document(system, result),
                         system_markdown(system, result), Path(spec_path).read_text(encoding="utf-8"), framework)
 

@@ -1,10 +1,12 @@
-"""Every example spec: `ouro synth` passes, and `brownie test` passes on the generated project
-(on ouro's Anvil, two projects at a time, each with its own node and brownie home)."""
+"""Every example spec: `ouro synth` passes, `brownie test` passes on the generated project (on
+ouro's Anvil, two projects at a time, each with its own node and brownie home), and so does
+`forge test` (forge-std and OpenZeppelin installed by `npm ci` from the project's lockfile)."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -72,17 +74,23 @@ def test_example_spec_synthesises(synthesized, name):
     out, proc = synthesized[name]
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     doc = json.loads((out / "reports" / "verification.json").read_text())
-    syn = doc["synthesis"]
-    assert syn["passed"] and syn["blocking_findings"] == 0
-    assert syn["scenarios"] and all(s["passed"] for s in syn["scenarios"])
-    assert syn["invariants"]
-    result = doc["results"][0]
-    assert result["status"] == "ok"
-    assert result["file"] == str(out / "contracts" / f"{doc['synthesis']['spec']}.sol")
-    ran = result["dynamic"]["properties"][doc["synthesis"]["spec"]]
-    assert all(i["id"] in ran for i in syn["invariants"])  # every invariant ran as a property
-    assert all(f["severity"] in ("low", "informational") for f in result["findings"])
-    for rel in ("brownie-config.yaml", "scripts/deploy.py", "tests/conftest.py", "reports/verification.md"):
+    if "system" in doc:  # several contracts: each verified, then the whole system deployed and wired
+        assert doc["system"]["passed"] and doc["system"]["check"]["ok"]
+        members = list(doc["system"]["contracts"].values())
+        assert len(members) == len(doc["system"]["deployment_order"]) == len(doc["results"]) >= 2
+    else:
+        members = [doc["synthesis"]]
+    for syn, result in zip(members, doc["results"]):
+        assert syn["passed"] and syn["blocking_findings"] == 0
+        assert syn["scenarios"] and all(s["passed"] for s in syn["scenarios"])
+        assert syn["invariants"]
+        assert result["status"] == "ok"
+        assert result["file"] == str(out / "contracts" / f"{syn['spec']}.sol")
+        ran = result["dynamic"]["properties"][syn["spec"]]
+        assert all(i["id"] in ran for i in syn["invariants"])  # every invariant ran as a property
+        assert all(f["severity"] in ("low", "informational") for f in result["findings"])
+    for rel in ("brownie-config.yaml", "scripts/deploy.py", "tests/conftest.py", "reports/verification.md",
+                "foundry.toml", "remappings.txt", "script/Deploy.s.sol", "package-lock.json"):
         assert (out / rel).is_file(), rel
 
 
@@ -96,3 +104,51 @@ def test_example_project_passes_brownie_test(brownie_runs, synthesized, name):
     text = run.stdout + run.stderr
     assert run.returncode == 0, text[-4000:]
     assert "test_invariants" in text and " passed" in text and " failed" not in text
+
+
+@pytest.fixture(scope="module")
+def forge_runs(synthesized, tmp_path_factory):
+    """`forge test` in a copy of each generated project. Their lockfiles pin the same packages, so
+    `npm ci` runs once and the copies share its node_modules; two projects at a time."""
+    from chains.anvil import foundry_executable
+    from verify.compile import SolcJs
+
+    base = tmp_path_factory.mktemp("forge")
+    ok = [name for name, (_, proc) in synthesized.items() if proc.returncode == 0]
+    if not ok:
+        return {}
+    locks = {(synthesized[n][0] / "package-lock.json").read_text() for n in ok}
+    assert len(locks) == 1, "the generated projects pin different npm packages"
+    shared = base / "npm"
+    shared.mkdir()
+    for f in ("package.json", "package-lock.json"):
+        shutil.copy(synthesized[ok[0]][0] / f, shared / f)
+    for args in (["--offline"], []):  # the npm cache first, the registry if the cache lacks a package
+        npm = subprocess.run(["npm", "ci", "--no-audit", "--no-fund", *args], cwd=shared, capture_output=True,
+                             text=True, timeout=600)
+        if npm.returncode == 0:
+            break
+    assert npm.returncode == 0, npm.stdout[-2000:] + npm.stderr[-2000:]
+    shim = SolcJs().executable("0.8.37")  # no native solc on this machine: forge runs the solc-js shim
+    forge = str(foundry_executable("forge"))
+
+    def run(name: str) -> tuple[str, subprocess.CompletedProcess]:
+        project = base / f"project-{name}"
+        shutil.copytree(synthesized[name][0], project)
+        (project / "node_modules").symlink_to(shared / "node_modules")
+        return name, subprocess.run([forge, "test", "--use", str(shim), "--offline"], cwd=project,
+                                    capture_output=True, text=True, timeout=1200)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(pool.map(run, ok))
+
+
+@pytest.mark.timeout(2700)
+@pytest.mark.parametrize("name", [s.stem for s in SPECS])
+def test_example_project_passes_forge_test(forge_runs, synthesized, name):
+    assert synthesized[name][1].returncode == 0, "synthesis failed; see test_example_spec_synthesises"
+    run = forge_runs[name]
+    text = run.stdout + run.stderr
+    assert run.returncode == 0, text[-4000:]
+    m = re.search(r"(\d+) tests? passed, (\d+) failed", text)
+    assert m and int(m[1]) > 0 and int(m[2]) == 0, text[-3000:]
