@@ -137,6 +137,7 @@ interface Vm {
     function roll(uint256 number) external;
     function skip(bool skipTest) external;
     function startBroadcast() external;
+    function readCallers() external returns (uint8 callerMode, address msgSender, address txOrigin);
     function stopBroadcast() external;
     function envAddress(string calldata name) external view returns (address);
     function envOr(string calldata name, address defaultValue) external view returns (address);

@@ -863,7 +863,8 @@ def render_deploy_script(model: ProjectModel, src: str) -> str:
     lines += [f"    {c.name} public {w.var(c.name)};" for c in model.contracts]
     lines += ["", _CREATE, "    function _given(address a, string memory what) internal pure returns (address) {",
               "        require(a != address(0), what);", "        return a;", "    }", "",
-              "    function run() external {", "        address deployer = msg.sender;"]
+              "    function run() external {", "        vm.startBroadcast();",
+              "        (, address deployer,) = vm.readCallers(); // the broadcasting account"]
     for r in ROLES[1:]:
         if r in used_roles:
             lines.append(f"        address {r} = vm.envAddress({string_literal(r.upper())});")
@@ -874,7 +875,6 @@ def render_deploy_script(model: ProjectModel, src: str) -> str:
             value = "address(0)"
         why = f"{m.name}: no token address in the spec (give the parameter {m.name} the deployed token's address)"
         lines.append(f"        address given_{m.name} = _given({value}, {string_literal(why)});")
-    lines.append("        vm.startBroadcast();")
     for c in model.contracts:
         lines += ["        " + s for s in _deploy_statements(w, c, _address_resolver(w, c, script=True), w.var(c.name))]
     for c in model.contracts:

@@ -186,6 +186,24 @@ def test_token_ref_project_deploys_mocks_in_both_frameworks(projects):
     btext = brownie.stdout + brownie.stderr
     assert brownie.returncode == 0, btext[-4000:]
     assert " passed" in btext and " failed" not in btext
+    # the deploy script deploys the real contract against the tokens the spec gives, on a chain
+    with AnvilChain() as chain:
+        accounts = chain.accounts
+        env = dict(os.environ, ALICE=accounts[1], BOB=accounts[2], ATTACKER=accounts[3])
+        shim = SolcJs().executable(SOLC)
+        deploy = subprocess.run([str(foundry_executable("forge")), "script", "script/Deploy.s.sol", "--rpc-url",
+                                 f"http://127.0.0.1:{chain.port}", "--private-key", chain.private_keys[0],
+                                 "--broadcast", "--use", str(shim), "--offline"], cwd=out, env=env,
+                                capture_output=True, text=True, timeout=600)
+        assert deploy.returncode == 0, deploy.stdout[-3000:] + deploy.stderr[-3000:]
+        runs = list((out / "broadcast" / "Deploy.s.sol").glob("*/run-latest.json"))
+        made = [t for t in json.loads(runs[0].read_text())["transactions"] if t["transactionType"] == "CREATE"]
+        assert [t["contractName"] for t in made] == ["TokenStakingPool"]
+        pool = made[0]["contractAddress"]
+        got = chain.rpc("eth_call", [{"to": pool, "data": "0x51ed6a30"}, "latest"])  # stakeToken()
+        assert got[-40:] == "1111111111111111111111111111111111111111"
+        owner = chain.rpc("eth_call", [{"to": pool, "data": "0x8da5cb5b"}, "latest"])  # owner()
+        assert owner[-40:].lower() == accounts[0][2:].lower()
 
 
 def test_invariant_tests_fail_when_an_invariant_is_false(projects, tmp_path):
@@ -225,7 +243,7 @@ def test_system_invariants_with_qualified_calls_become_invariant_tests(projects,
     """A project model with cross-contract invariants (``Token.fn(...)``, a contract name as its
     address) gets test/OuroSystem.t.sol, one invariant test each, and the brownie system test."""
     from synth.project import write_project_model
-    from synth.project_model import ProjectContract, ProjectModel
+    from synth.project_model import ProjectContract, ProjectMock, ProjectModel
     from synth.spec import parse_invariant
 
     src = projects["erc20"]
@@ -239,7 +257,8 @@ def test_system_invariants_with_qualified_calls_become_invariant_tests(projects,
     contract = ProjectContract(name="GovToken", source=(src / "contracts" / "GovToken.sol").read_text(), abi=abi,
                                constructor_args=["@deployer"])
     out = tmp_path / "system"
-    write_project_model(out, ProjectModel("Sys", [contract], system_invariants=system), {}, "", "", "both")
+    mock = ProjectMock("asset", "OuroToken", "erc20", None)  # given by no address: the deploy script refuses
+    write_project_model(out, ProjectModel("Sys", [contract], [mock], system_invariants=system), {}, "", "", "both")
     brownie = (out / "tests" / "test_system_invariants.py").read_text()
     assert "W['GovToken'].balanceOf(W['GovToken'].address)" in brownie
     for sub in ("node_modules", "cache", "out"):
@@ -248,3 +267,8 @@ def test_system_invariants_with_qualified_calls_become_invariant_tests(projects,
     text = run.stdout + run.stderr
     assert _summary(text) == (2, 1, 0), text[-4000:]
     assert "invariant_system_2()" in text.split("Failing tests:")[1]
+    script = _forge(out, "script", "script/Deploy.s.sol")  # a local simulation: no chain needed
+    assert script.returncode != 0
+    assert "asset: no token address in the spec" in script.stdout + script.stderr
+    deploy_py = (out / "scripts" / "deploy.py").read_text()
+    assert "raise SystemExit(" in deploy_py and "asset: the spec gives no address" in deploy_py
