@@ -348,11 +348,13 @@ def spec() -> None:
 
 
 @spec.command("schema")
-def spec_schema_cmd() -> None:
+@click.option("--system", is_flag=True, help="The schema of system specs (several contracts, `contracts:`).")
+def spec_schema_cmd(system: bool) -> None:
     """Print the JSON Schema of spec files."""
     from synth.spec import spec_schema
+    from synth.spec.system import system_schema
 
-    click.echo(json.dumps(spec_schema(), indent=2))
+    click.echo(json.dumps(system_schema() if system else spec_schema(), indent=2))
 
 
 @spec.command("check")

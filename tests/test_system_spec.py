@@ -128,3 +128,19 @@ def test_system_invariants_go_to_the_latest_contract_they_name():
     hosted = attach_invariants(system)
     assert [t for _, t in hosted["StakePool"]] == system.invariants
     assert hosted["StakeToken"] == [] and hosted["Governance"] == []
+
+
+def test_system_schema_accepts_the_example_and_rejects_an_unknown_field():
+    import json
+
+    import yaml
+    from jsonschema import ValidationError, validate
+
+    proc = subprocess.run([OURO, "spec", "schema", "--system"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    schema = json.loads(proc.stdout)
+    doc = yaml.safe_load((ROOT / "examples" / "specs" / "staking_system.yaml").read_text())
+    validate(doc, schema)
+    doc["contracts"][1]["usez"] = {"stake_token": "StakeToken"}
+    with pytest.raises(ValidationError):
+        validate(doc, schema)

@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .invariants import InvariantSyntaxError, parse_invariant
 from .types import ContractName, Text
 
-__all__ = ["SystemEntry", "SystemSpec", "parse_system"]
+__all__ = ["SystemEntry", "SystemSpec", "parse_system", "system_schema"]
 
 MAX_CONTRACTS = 12
 ENTRY_EXTRAS = ("uses", "owner")
@@ -201,3 +201,30 @@ def _deploy_order(entries: list[SystemEntry], by_name: dict[str, SystemEntry], l
     for e in entries:
         visit(e, [])
     return done
+
+
+def system_schema() -> dict:
+    """The JSON Schema of system spec files: each ``contracts`` item is a contract spec (any
+    kind's branch) with ``uses`` and ``owner``."""
+    from .model import spec_schema
+
+    contract = spec_schema()
+    defs = contract.pop("$defs", {})
+    contract.pop("$schema", None)
+    contract.pop("title", None)
+    defs["ContractSpec"] = contract
+    for branch in contract.get("oneOf", []) + contract.get("anyOf", []):
+        ref = branch.get("$ref", "").rsplit("/", 1)[-1]
+        props = defs.get(ref, {}).get("properties")
+        if props is not None:
+            props["uses"] = {"type": "object", "additionalProperties": {"type": "string"},
+                             "description": "token key of the kind -> a contract of the system"}
+            props["owner"] = {"type": "string", "description": "a contract of the system that owns this one "
+                              "once everything is deployed (access: ownable)"}
+    fields = _SystemFields.model_json_schema()
+    props = fields["properties"]
+    props["contracts"] = {"type": "array", "minItems": 2, "maxItems": MAX_CONTRACTS,
+                          "items": {"$ref": "#/$defs/ContractSpec"}}
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "ouro system spec",
+            "type": "object", "properties": props, "required": ["name", "contracts"],
+            "additionalProperties": False, "$defs": defs}
