@@ -21,7 +21,7 @@ from synth.spec.types import Address, Bps, Duration, EthAmount
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
-from .escrow import token_grid
+from ._tokens import token_grid
 
 E18 = 10**18
 ZERO = "0x0000000000000000000000000000000000000000"

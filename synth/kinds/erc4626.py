@@ -29,7 +29,7 @@ from synth.spec.types import Address, Bps, Symbol, Text, TokenAmount
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
-from .escrow import token_grid
+from ._tokens import token_grid
 
 E18 = 10**18
 SCENARIO_FUNDS = 5_000 * E18  # what a scenario may spend per actor (actors hold 10,000 ETH)

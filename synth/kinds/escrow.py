@@ -22,6 +22,7 @@ from synth.spec.types import Address, Bps, Duration, EthAmount
 
 from ._access import OZ
 from ._render import assemble, natspec
+from ._tokens import token_grid
 from .base import Kind, KindOptions, KindParameters, TokenRef
 
 BPS = 10_000
@@ -394,27 +395,6 @@ class Escrow(Kind):
         return out
 
 
-
-
-def placeholder(i: int) -> str:
-    """The ``i``-th grid placeholder address: ``0x...A1``, ``0x...A2``..."""
-    return f"0x{0xA1 + i:040X}"
-
-
-def token_grid(entries: list[dict], params: dict[str, str]) -> list[dict]:
-    """The option grid with token options: an entry whose token option is on gets a placeholder address
-    for its parameter (a distinct one per parameter: references with one address share one mock
-    token in verification). Entries with every token option off come first in their old order, then
-    the token entries, and the last entry stays the all-options-on entry of the last access mode
-    without tokens (what callers sample as the richest ETH composition)."""
-    eth, tok = [], []
-    for e in entries:
-        on = [k for k in params if e["options"].get(k)]
-        if on:
-            tok.append({**e, "parameters": {params[k]: placeholder(list(params).index(k)) for k in on}})
-        else:
-            eth.append(e)
-    return eth[:-1] + tok + eth[-1:]
 
 
 def _in_token(steps: list, price: int) -> list:
