@@ -23,7 +23,7 @@ from synth.spec.types import Address, Duration
 from ._access import OZ, Access
 from ._render import assemble, natspec
 from .base import Kind, KindOptions, KindParameters, TokenRef
-from .escrow import token_grid
+from ._tokens import token_grid
 
 E18 = 10**18
 GRANT = 10 * E18  # what the scenarios fund
