@@ -19,13 +19,12 @@ from .project_model import ProjectContract, ProjectModel
 from .scenarios import Call, ExpectEth, ExpectToken, ExpectView, Warp
 from .solidity_text import IDENTIFIER
 from .spec.invariants import BinOp, BoolOp, Call as CallNode, Compare, Name, Neg, Not, Num, OnlyChanges, SumOver
+from .token_plan import MOCK_SUPPLY, NFTS_PER_HOLDER  # what verification mints
 
 __all__ = ["render_brownie", "render_conftest", "render_deploy_script", "render_properties_test",
            "render_scenarios_test", "render_system_test"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
-MOCK_SUPPLY = 10**24  # per holder, ERC-20 mocks (as verification mints)
-NFTS_PER_HOLDER = 3
 ERC20_FNS = {"transfer", "approve", "balanceOf", "transferFrom"}
 ERC721_FNS = {"ownerOf", "setApprovalForAll"}
 

@@ -1,11 +1,14 @@
 """The Foundry side of a generated project, rendered from a ``ProjectModel``.
 
-``test/utils/OuroWorld.sol`` deploys the world every test starts from (mock tokens minted to the
-four actors, the contracts in order with their references, ownership handed over, approvals as
-verification gives them); ``test/<Contract>.t.sol`` holds one unit test per scenario and one
+``test/utils/OuroWorld.sol`` deploys the world the tests start from (mock tokens minted to the
+four actors, the contracts in order with their references, approvals as verification gives
+them): a contract's own tests get the contracts up to it, as verification deployed it; the
+system test (``test/OuroSystem.t.sol``, cross-contract invariants) gets the whole project with
+ownership handed over. ``test/<Contract>.t.sol`` holds one unit test per scenario and one
 ``invariant_*`` test per spec invariant, run against a handler that calls the contract from the
 actors with bounded arguments (as the brownie state machine does); ``script/Deploy.s.sol``
-deploys the real contracts.
+deploys the real contracts. A scenario or invariant with no typed Solidity form (a tuple
+argument, say) becomes a skipped test that says why.
 
 Spec text reaches the Solidity only through ``synth.solidity_text``: names are checked to be
 identifiers, strings become escaped literals, descriptions become comment text. Values are
@@ -26,13 +29,12 @@ from .project_model import ProjectContract, ProjectModel
 from .scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
 from .solidity_text import IDENTIFIER, comment_text, string_literal
 from .spec.invariants import BinOp, BoolOp, Call as CallNode, Compare, Name, Neg, Not, Num, OnlyChanges, SumOver
+from .token_plan import MOCK_SUPPLY, NFTS_PER_HOLDER  # what verification mints
 
 __all__ = ["MOCK_SUPPLY", "NFTS_PER_HOLDER", "render_contract_test", "render_deploy_script", "render_foundry",
            "render_system_test", "render_world", "test_counts"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
-MOCK_SUPPLY = 10**24  # per holder, ERC-20 mocks
-NFTS_PER_HOLDER = 3  # ERC-721 mocks
 ACTOR_ETH = 10_000  # ether per actor, as Anvil's accounts hold
 UINT_BOUND = 10**24  # what the handler draws for a uint argument at most (as the brownie test)
 ERC20_FNS = {"transfer", "approve", "balanceOf", "transferFrom"}
