@@ -144,3 +144,12 @@ def test_system_schema_accepts_the_example_and_rejects_an_unknown_field():
     doc["contracts"][1]["usez"] = {"stake_token": "StakeToken"}
     with pytest.raises(ValidationError):
         validate(doc, schema)
+
+
+def test_a_contract_may_not_take_the_name_of_a_generated_test_file(tmp_path):
+    spec = tmp_path / "s.yaml"
+    spec.write_text("kind: erc20\nname: OuroWorld\n")
+    with pytest.raises(SpecError) as exc:
+        load_spec(spec)
+    assert exc.value.problems == [f"{spec}:2: name: 'OuroWorld' names a file of the generated project's tests; "
+                                  f"choose another contract name"]

@@ -12,6 +12,10 @@ from .types import ContractName, Text
 
 __all__ = ["CustomFunction", "SpecBase", "spec_adapter", "spec_schema"]
 
+# contracts and scripts the generated projects carry beside the spec's contracts
+PROJECT_NAMES = frozenset({"Vm", "OuroWorld", "OuroToken", "OuroNFT", "OuroFeeToken", "OuroFalseToken", "Deploy",
+                           "OuroSystem", "OuroHandler"})
+
 AbiType = Literal["uint256", "int256", "address", "bool", "bytes32"]
 
 
@@ -79,6 +83,13 @@ class SpecBase(BaseModel):
     invariants: list[Annotated[str, Field(max_length=500)]] = Field(
         default_factory=list, description="Properties over contract state and actors, e.g. "
         "'totalSupply() == sum(balanceOf(a) for a in actors)' or 'only(owner) changes fee'.")
+
+    @field_validator("name")
+    @classmethod
+    def _not_a_project_file(cls, v: str) -> str:
+        if v in PROJECT_NAMES:
+            raise ValueError(f"{v!r} names a file of the generated project's tests; choose another contract name")
+        return v
 
     @field_validator("invariants")
     @classmethod
