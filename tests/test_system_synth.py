@@ -45,8 +45,14 @@ def _run(tmp_path: Path, monkeypatch, mutate=None, replay=False):
     return system, system_pipeline.synthesize_system(system, SPEC, tmp_path / "out", opts)
 
 
-def test_four_contract_system_verifies_and_deploys_as_one(tmp_path, monkeypatch):
-    system, res = _run(tmp_path, monkeypatch)
+@pytest.fixture(scope="module")
+def passing(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("system")
+    return tmp, *_run(tmp, pytest.MonkeyPatch())
+
+
+def test_four_contract_system_verifies_and_deploys_as_one(passing):
+    tmp_path, system, res = passing
     assert len(system.entries) == 4
     assert res.passed, {n: [f["message"][:160] for f in r.blocking()] + [s.message for s in r.scenarios if not s.passed]
                         for n, r in res.members.items()}
@@ -80,3 +86,39 @@ def test_seeded_bug_breaks_the_cross_contract_invariant_shrunk_and_replayed_on_a
            and "totalStaked() == sum" in f["message"]]
     assert not own
     assert not (tmp_path / "out" / "contracts").exists()  # a failing system writes only its report
+
+
+def test_forge_deploy_script_deploys_the_system_in_order_and_hands_the_pool_to_the_timelock(passing):
+    """`forge script script/Deploy.s.sol --broadcast` on Anvil: the four contracts in deployment
+    order, the pool staking and rewarding the system's own token, owned by the timelock."""
+    import json
+    import os
+    import subprocess
+
+    from chains import AnvilChain
+    from chains.anvil import foundry_executable
+    from verify.compile import SolcJs
+
+    tmp_path, system, res = passing
+    out = tmp_path / "out"
+    (out / "node_modules").symlink_to(ROOT / "node_modules")  # the project's pins are the repo's own
+    with AnvilChain() as chain:
+        accounts = chain.accounts
+        env = dict(os.environ, ALICE=accounts[1], BOB=accounts[2], ATTACKER=accounts[3])
+        deploy = subprocess.run([str(foundry_executable("forge")), "script", "script/Deploy.s.sol", "--rpc-url",
+                                 f"http://127.0.0.1:{chain.port}", "--private-key", chain.private_keys[0],
+                                 "--broadcast", "--use", str(SolcJs().executable("0.8.37")), "--offline"], cwd=out,
+                                env=env, capture_output=True, text=True, timeout=900)
+        assert deploy.returncode == 0, deploy.stdout[-3000:] + deploy.stderr[-3000:]
+        (run,) = (out / "broadcast" / "Deploy.s.sol").glob("*/run-latest.json")
+        txs = json.loads(run.read_text())["transactions"]
+        made = {t["contractName"]: t["contractAddress"] for t in txs if t["transactionType"] == "CREATE"}
+        assert list(made) == system.names
+        pool, token, timelock = made["StakePool"], made["StakeToken"], made["Governance"]
+
+        def word(to: str, selector: str) -> str:
+            return chain.rpc("eth_call", [{"to": to, "data": selector}, "latest"])[-40:].lower()
+
+        assert word(pool, "0x51ed6a30") == token[2:].lower()  # stakeToken()
+        assert word(pool, "0xf7c618c1") == token[2:].lower()  # rewardToken()
+        assert word(pool, "0x8da5cb5b") == timelock[2:].lower()  # owner()
