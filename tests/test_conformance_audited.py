@@ -35,19 +35,9 @@ KNOWN_DEVIATIONS: dict[tuple[str, str], str] = {
         "a public mapping and answers 0x0 for a token that was never minted",
 }
 # (implementation, check id) -> why the check, not the audited code, is at fault: the EIP allows
-# what the code does. Reported for a change of the check (tests/conformance is not edited here);
-# xfails until then, and passes once the check is relaxed.
-CHECK_TOO_STRICT: dict[tuple[str, str], str] = {
-    ("solmate", "erc4626:preview_deposit_le_deposit"):
-        "the check requires deposit(12345) to succeed at the inflated rate, where previewDeposit is 0; "
-        "solmate refuses a deposit that mints no shares (require ZERO_SHARES), and EIP-4626 sets no "
-        "minimum deposit: maxDeposit bounds deposits from above only, and deposit MAY revert "
-        "(previewDeposit: 'MAY revert due to other conditions that would also cause deposit to revert')",
-    ("solmate", "erc4626:round_trips_do_not_profit"):
-        "the check requires deposit(1001) to succeed at the inflated rate, where previewDeposit is 0; "
-        "refusing a zero-share deposit is allowed by EIP-4626 (see preview_deposit_le_deposit), and a "
-        "round trip that never starts cannot profit",
-}
+# what the code does; xfails until the check is relaxed. Calibration found two (solmate refusing a
+# deposit that mints no shares, which EIP-4626 allows); the checks were relaxed accordingly.
+CHECK_TOO_STRICT: dict[tuple[str, str], str] = {}  # both solmate findings led to relaxed checks
 
 
 class AuditedEnv(Env):

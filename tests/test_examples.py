@@ -117,8 +117,9 @@ def forge_runs(synthesized, tmp_path_factory):
     ok = [name for name, (_, proc) in synthesized.items() if proc.returncode == 0]
     if not ok:
         return {}
-    locks = {(synthesized[n][0] / "package-lock.json").read_text() for n in ok}
-    assert len(locks) == 1, "the generated projects pin different npm packages"
+    pins = {json.dumps({k: v for k, v in json.loads((synthesized[n][0] / "package-lock.json").read_text())[
+        "packages"].items() if k}, sort_keys=True) for n in ok}  # the packages, not the project's own name
+    assert len(pins) == 1, "the generated projects pin different npm packages"
     shared = base / "npm"
     shared.mkdir()
     for f in ("package.json", "package-lock.json"):

@@ -318,7 +318,11 @@ def preview_deposit_le_deposit(s):
             snap = s.chain.snapshot()
             p = v(s, "previewDeposit(uint256)", a)
             a0, r0, c0 = abal(s, caller), sbal(s, receiver), sbal(s, caller)
-            tx = ok(deposit(s, caller, a, receiver), f"[{rate}] deposit({a})")
+            tx = deposit(s, caller, a, receiver)
+            if tx.reverted and p == 0:  # too small to mint a share: EIP-4626 lets deposit refuse it
+                s.chain.revert(snap)
+                continue
+            ok(tx, f"[{rate}] deposit({a})")
             got = sbal(s, receiver) - r0
             assert abal(s, caller) == a0 - a, f"[{rate}] deposit({a}) did not take exactly {a} assets"
             assert sbal(s, caller) == c0, f"[{rate}] the caller's shares changed"
@@ -515,8 +519,11 @@ def round_trips_do_not_profit(s):
         for x in (1001, s.amount):
             snap = s.chain.snapshot()
             a0 = abal(s, u)
-            tx = ok(deposit(s, u, x, u), f"[{rate}] deposit({x})")
-            if tx.returned:
+            zero = v(s, "previewDeposit(uint256)", x) == 0  # a deposit that mints nothing may be refused
+            tx = deposit(s, u, x, u)
+            if not (tx.reverted and zero):
+                ok(tx, f"[{rate}] deposit({x})")
+            if not tx.reverted and tx.returned:
                 ok(redeem(s, u, tx.returned, u, u), f"[{rate}] redeem")
             assert abal(s, u) <= a0, f"[{rate}] deposit({x}) then redeem gained {abal(s, u) - a0}"
             s.chain.revert(snap)
@@ -527,7 +534,9 @@ def round_trips_do_not_profit(s):
             assert abal(s, u) <= a0, f"[{rate}] mint({sh}) then redeem gained {abal(s, u) - a0}"
             s.chain.revert(snap)
             snap = s.chain.snapshot()
-            ok(deposit(s, u, x, u), f"[{rate}] deposit({x})")
+            tx = deposit(s, u, x, u)
+            if not (tx.reverted and zero):
+                ok(tx, f"[{rate}] deposit({x})")
             m = v(s, "maxWithdraw(address)", u)
             if m:
                 ok(withdraw(s, u, m, u, u), f"[{rate}] withdraw(maxWithdraw)")
