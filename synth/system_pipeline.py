@@ -23,14 +23,14 @@ from typing import Any
 from verify.compile import CompileError, Compiler
 from verify.dynamic.deploy_plan import DeployPlan, Dependency, DepRef
 
-from .generators import GeneratedSource, select_generator
+from .generators import select_generator
 from .invariant_checks import InvariantError, compile_invariants
 from .kinds import get_kind
 from .pipeline import SynthOptions, SynthResult, SystemContext, _actor_addresses, check_out_dir, verify_generated
 from .spec import SpecError, parse_invariant
 from .spec.invariants import Call, Name
 from .spec.system import SystemSpec
-from .token_plan import resolve_refs, verification_plan
+from .token_plan import verification_plan
 
 __all__ = ["SystemResult", "attach_invariants", "synthesize_system", "system_deployment"]
 
@@ -199,8 +199,6 @@ def check_system(system: SystemSpec, artifacts: dict[str, tuple[list[dict], str]
     from verify.dynamic.executor import RevmExecutor
     from verify.dynamic.session import Session
     from verify.dynamic.target import Target
-
-    from .invariant_checks import SpecInvariant
 
     last = len(system.entries) - 1
     name = system.names[last]
