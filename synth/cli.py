@@ -275,8 +275,9 @@ def replay(evidence: Path, brownie_test: Path | None) -> None:
               help="The project written: brownie, Foundry, or both side by side.")
 def synth(spec: Path, out: Path | None, generator: str | None, seed: int, max_examples: int, no_replay: bool,
           repair_rounds: int = 3, model_client=None, framework: str = "both") -> None:
-    """Synthesise a contract (or a system of contracts) from SPEC, verify it, and write a brownie
-    and/or Foundry project if it passes.
+    """Synthesise and verify a contract, or a system of contracts, from SPEC; write its project.
+
+    The project (brownie, Foundry or both: --framework) is written only if verification passes.
 
     Exit status: 0 passed (project written), 1 verification failed (report written), 2 bad input.
     """
