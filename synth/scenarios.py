@@ -196,5 +196,6 @@ def _view_on(session, to: str, sig: str, args: list[Any]) -> Any:
 
 
 def _token_balance(session, token: str, who: str) -> int:
-    got = _view_on(session, token, "balanceOf(address)", [who])
-    return int(got or 0)
+    from verify.dynamic.session import token_balance
+
+    return token_balance(session.ex, token, who)

@@ -91,31 +91,23 @@ def system_deployment(system: SystemSpec, upto: int, artifacts: dict[str, tuple[
     actors = _actor_addresses()
     deps: list[Dependency] = []
     index_of: dict[str, int] = {}
-    for e in system.entries[:upto]:
+    for e in system.entries[:upto + 1]:  # each planned like the target, the earlier ones kept as dependencies
         kind = get_kind(e.spec.kind)
         refs = {key: DepRef(index_of[target]) for key, target in e.uses.items()}
-        inner = verification_plan([r for r in kind.token_refs(e.spec) if r.key not in refs],
-                                  kind.constructor_args(e.spec), actors, variant, before=deps, system_refs=refs)
-        if isinstance(inner, DeployPlan):
-            deps = inner.dependencies
-            args = inner.args
-        else:
-            args = inner
+        plan = verification_plan([r for r in kind.token_refs(e.spec) if r.key not in refs],
+                                 kind.constructor_args(e.spec), actors, variant, before=deps, system_refs=refs)
+        if not isinstance(plan, DeployPlan):  # deployed against nothing
+            plan = DeployPlan(plan, 0, list(deps), [], [], fund_tokens=True)
+        if e is system.entries[upto]:
+            for i, d in enumerate(plan.dependencies):
+                if d.ref:
+                    plan.aliases.setdefault(d.ref, i)
+            return plan
         abi, code = artifacts[e.spec.name]
-        deps.append(Dependency(e.spec.name, args, f"{e.spec.name}, deployed before it in the system",
-                               ref=e.spec.name, abi=abi, bytecode=code))
+        deps = plan.dependencies + [Dependency(e.spec.name, plan.args, f"{e.spec.name}, deployed before it in the "
+                                               f"system", ref=e.spec.name, abi=abi, bytecode=code)]
         index_of[e.spec.name] = len(deps) - 1
-    e = system.entries[upto]
-    kind = get_kind(e.spec.kind)
-    refs = {key: DepRef(index_of[target]) for key, target in e.uses.items()}
-    plan = verification_plan([r for r in kind.token_refs(e.spec) if r.key not in refs], kind.constructor_args(e.spec),
-                             actors, variant, before=deps, system_refs=refs)
-    if not isinstance(plan, DeployPlan):  # the first contract, deployed against nothing
-        plan = DeployPlan(plan, 0, [], [], [], fund_tokens=True)
-    for d in plan.dependencies:
-        if d.ref:
-            plan.aliases.setdefault(d.ref, plan.dependencies.index(d))
-    return plan
+    raise IndexError(upto)
 
 
 def synthesize_system(system: SystemSpec, spec_path: str | Path, out: str | Path, opts: SynthOptions | None = None,

@@ -19,7 +19,8 @@ from .executor import CallResult, Executor, decode_revert
 from .observer import BALANCE, CALL, CODE_SIZE, OBSERVER, Queries, observer_code
 from .target import Target
 
-__all__ = ["Actors", "Observation", "Session", "Step", "StepOutcome", "attacker_artifact"]
+__all__ = ["Actors", "Observation", "Session", "Step", "StepOutcome", "attacker_artifact", "fund_with_tokens",
+           "token_balance"]
 
 HONEST = ("deployer", "alice", "bob")
 TEAM = ("attacker", "attacker_contract")
@@ -500,10 +501,10 @@ def fund_with_tokens(executor: Executor, actors: Actors, plan: DeployPlan, addre
         if addr.lower() == target.lower():
             continue
         if _ERC20 <= names:
-            bal = _balance(executor, addr, actors.deployer)
+            bal = token_balance(executor, addr, actors.deployer)
             share = bal // 4 // len(others) if bal else 0
             for who in others:
-                if share and _balance(executor, addr, who) == 0:
+                if share and token_balance(executor, addr, who) == 0:
                     executor.call(actors.deployer, addr, _sel("transfer(address,uint256)") +
                                   encode(["address", "uint256"], [who, share]), 0)
             for who in everyone:
@@ -519,7 +520,8 @@ def _sel(sig: str) -> bytes:
     return function_signature_to_4byte_selector(sig)
 
 
-def _balance(executor: Executor, token: str, who: str) -> int:
+def token_balance(executor: Executor, token: str, who: str) -> int:
+    """``token.balanceOf(who)``; 0 when the call fails or answers nothing."""
     raw = executor.static(token, _sel("balanceOf(address)") + encode(["address"], [who]))
     return decode(["uint256"], raw)[0] if raw and len(raw) >= 32 else 0
 

@@ -88,21 +88,12 @@ def _team_tokens(ctx: RunContext) -> int | None:
     """What the attacker team holds of the tokens the deployment was given (a caller's plan with
     token dependencies, see Session.refs): a mint paid in such a token is not free. None when the
     deployment names no tokens (no extra calls then)."""
-    from eth_abi import decode, encode
-    from eth_utils import function_signature_to_4byte_selector
+    from verify.dynamic.session import token_balance
 
     s = ctx.session
     refs = getattr(s, "refs", None)
     if not refs:
         return None
-    sel = function_signature_to_4byte_selector("balanceOf(address)")
     roles = s.roles()
-    total = 0
-    for token in sorted(set(refs.values())):
-        for who in ("attacker", "attacker_contract"):
-            if who not in roles:
-                continue
-            raw = s.ex.static(token, sel + encode(["address"], [roles[who]]))
-            if raw and len(raw) >= 32:
-                total += decode(["uint256"], raw[:32])[0]
-    return total
+    return sum(token_balance(s.ex, token, roles[who]) for token in sorted(set(refs.values()))
+               for who in ("attacker", "attacker_contract") if who in roles)
