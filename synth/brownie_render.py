@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from verify.dynamic.random_search import ROLE_LIKE
+
 from .invariant_checks import ACTOR_ALIASES
 from .project_model import ProjectContract, ProjectModel
 from .scenarios import Call, ExpectEth, ExpectToken, ExpectView, Warp
@@ -348,9 +350,13 @@ def _machine(model: ProjectModel, targets: list[ProjectContract], invariants: li
             args = "".join(f"a{j}, " for j in range(len(strats)))
             value = ', "value": value' if f.payable else ""
             sig = "".join(f", a{j}" for j in range(len(strats))) + (", value" if f.payable else "")
-            lines += [f"        @rule(actor=roles{kw})",
+            # as verification draws: an honest admin never renounces, nor hands the attacker a role
+            actors = 'st.just("attacker")' if f.name.lower().startswith("renounce") else "roles"
+            guard = [f'            a{j} = c.address if actor != "attacker" and a{j} == A["attacker"].address else a{j}'
+                     for j, t in enumerate(f.types) if t == "address" and ROLE_LIKE.search(f.name)]
+            lines += [f"        @rule(actor={actors}{kw})",
                       f"        def call_{prefix}{i}_{_ident(f.name, 'function name')}(self, actor{sig}):",
-                      "            self.last = actor",
+                      "            self.last = actor"] + guard + [
                       "            try:",
                       f"                fn({who}, {f.signature!r})({args}{{'from': A[actor]{value}}})",
                       "            except VirtualMachineError:",

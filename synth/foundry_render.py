@@ -23,6 +23,8 @@ from typing import Any
 
 from eth_utils import is_hex_address, to_checksum_address
 
+from verify.dynamic.random_search import ROLE_LIKE
+
 from .foundry_files import VM_SOL
 from .invariant_checks import ACTOR_ALIASES
 from .project_model import ProjectContract, ProjectModel
@@ -446,6 +448,12 @@ def render_world(model: ProjectModel, src: str) -> str:
     lines += [f"        a[{i}] = {r};" for i, r in enumerate(ROLES)]
     n = len(model.contracts)
     lines += [f"        a[{len(ROLES)}] = target;", "    }", "",
+              "    /// An address for a role-like function called by `actor`: anyone when the attacker calls,",
+              "    /// else anyone but the attacker (honest admins do not hand the attacker a role).",
+              "    function _party(address actor, address target, uint256 seed) internal pure returns (address) {",
+              "        address[] memory a = _everyone(target);",
+              "        address pick = a[seed % a.length];",
+              "        return actor != attacker && pick == attacker ? target : pick;", "    }", "",
               "    /// The whole project as the deploy script leaves it: every contract, ownership handed over,",
               "    /// the actors funded and approving every contract that takes their tokens.",
               "    function _deployWorld() internal {", f"        _deploy({n}, true);", "    }", "",
@@ -657,8 +665,10 @@ def _role(actor: str) -> str:
 
 
 # --------------------------------------------------------------------------- handler and invariants
-def _fuzz_param(t: str, j: int, target: str) -> tuple[str, str] | None:
-    """(handler parameter, the argument built from it) for the types the brownie test draws."""
+def _fuzz_param(t: str, j: int, target: str, role_like: bool = False) -> tuple[str, str] | None:
+    """(handler parameter, the argument built from it) for the types the brownie test draws. The
+    address of a role-like function (grantRole, transferOwnership) called by an honest actor is
+    never the attacker's, as verification draws it: honest admins do not hand the attacker power."""
     if "[" in t or "(" in t:
         return None
     if t.startswith("uint"):
@@ -670,6 +680,8 @@ def _fuzz_param(t: str, j: int, target: str) -> tuple[str, str] | None:
         bound = min(2**(bits - 1) - 1, UINT_BOUND)
         return f"uint256 a{j}", f"{t}(int256(a{j} % {2 * bound + 1}) - {bound})"
     if t == "address":
+        if role_like:
+            return f"uint256 a{j}", f"_party(actor, {target}, a{j})"
         return f"uint256 a{j}", f"_everyone({target})[a{j} % {len(ROLES) + 1}]"
     if t == "bool":
         return f"bool a{j}", f"a{j}"
@@ -700,7 +712,8 @@ def _handler_functions(w: World, targets: list[ProjectContract], ctx: ProjectCon
         to = f"address({w.var(target.name)})"
         prefix = "" if len(targets) == 1 else f"{target.name}_"
         for k, (fname, sig, payable, types) in enumerate(_mutating(target.abi)):
-            params = [_fuzz_param(t, j, everyone) for j, t in enumerate(types)]
+            role_like = bool(ROLE_LIKE.search(fname))
+            params = [_fuzz_param(t, j, everyone, role_like) for j, t in enumerate(types)]
             if any(p is None for p in params):
                 continue
             decl = ["uint256 actorSeed"] + [p[0] for p in params] + (["uint256 value"] if payable else [])
@@ -710,6 +723,8 @@ def _handler_functions(w: World, targets: list[ProjectContract], ctx: ProjectCon
             data = '""' if fname == "<receive>" else \
                 f"abi.encodeWithSignature({string_literal(sig)}{''.join(', ' + p[1] for p in params)})"
             fns += [f"    function {hname}({', '.join(decl)}) external {{",
+                    # as verification draws: an honest admin never renounces (the attacker may try)
+                    "        address actor = attacker; actorSeed;" if fname.lower().startswith("renounce") else
                     f"        address actor = _actors()[actorSeed % {len(ROLES)}];",
                     "        _before(actor);", f"        _try(actor, {to}, {value}, {data});", "        _after(actor);",
                     "    }", ""]
