@@ -67,12 +67,26 @@ def build_messages(strategy, spec, skeleton: str, slot: str, header: str,
     for e in ex[:3]:
         user += [f"A verified body of the `{e.slot}` slot of a {e.kind} contract:",
                  "```solidity", e.body.rstrip(), "```"]
+    access = _access_line(skeleton, slot)
+    if access:
+        user.append(access)
     user.append(f"Write the body of `{header.strip()}`.")
     msgs = [{"role": "system", "content": system}, {"role": "user", "content": "\n".join(user)}]
     for answer, problem in feedback or []:
         msgs.append({"role": "assistant", "content": answer})
         msgs.append({"role": "user", "content": problem})
     return msgs
+
+
+_PRIVILEGED = re.compile(r"^[ \t]*// ouro-slot (\w+): write this body; privileged \(only (.*?)\): begin with (.*)$", re.M)
+
+
+def _access_line(skeleton: str, slot: str) -> str:
+    """The prompt's access line for a privileged slot (read from its placeholder), or ""."""
+    for m in _PRIVILEGED.finditer(skeleton):
+        if m.group(1) == slot:
+            return f"Access: only {m.group(2)} may call it; begin the body with {m.group(3).strip()}"
+    return ""
 
 
 class ModelGenerator(Generator):
@@ -105,7 +119,9 @@ class ModelGenerator(Generator):
         return GeneratedSource(spec.name, a.source, self.NAME)
 
     def skeleton(self, spec) -> tuple[str, list[tuple[str, str]]]:
-        """The template with every slot opened, and (slot, header) of each slot."""
+        """The template with every slot opened (access modifiers and ``nonReentrant`` dropped; a
+        privileged slot's placeholder names the access statements to begin with), and (slot, header)
+        of each slot."""
         src = add_custom_functions(get_kind(spec.kind).render(spec), spec)
         slots = []
         for s in sorted(find_slots(src), key=lambda s: -s.function.start):

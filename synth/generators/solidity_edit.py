@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["BodyError", "Function", "Slot", "apply_post_rules", "check_statements", "fill_slot", "find_functions", "match_brace",
-           "find_slots", "open_slot", "post_rule_violations", "SLOT_TAG"]
+__all__ = ["ACCESS_MODIFIERS", "BodyError", "Function", "Slot", "apply_post_rules", "check_statements", "fill_slot",
+           "find_functions", "match_brace", "find_slots", "open_slot", "placeholder_comment", "post_rule_violations",
+           "reference_body",
+           "SLOT_TAG"]
 
 SLOT_TAG = "@custom:ouro-slot"
 _SLOT_RE = re.compile(r"^[ \t]*///[ \t]*@custom:ouro-slot[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*$", re.M)
@@ -117,10 +119,92 @@ def find_functions(source: str) -> list[Function]:
     return out
 
 
+# OpenZeppelin access modifiers and the exact statement each stands for (OpenZeppelin 5 internals):
+# name -> (statement with {arg} for the modifier's argument, who may call)
+ACCESS_MODIFIERS: dict[str, tuple[str, str]] = {
+    "onlyOwner": ("_checkOwner();", "the owner"),
+    "onlyRole": ("_checkRole({arg});", "holders of {arg}"),
+    "restricted": ("_checkCanCall(_msgSender(), _msgData());", "callers the access manager authorises"),
+}
+_MOD_USE = re.compile(r"\b([A-Za-z_][A-Za-z0-9_]*)\b(?:\s*\(([^()]*)\))?")
+_MOD_DEF = re.compile(r"\bmodifier\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^()]*)\))?\s*\{")
+
+
+def _local_modifiers(source: str) -> dict[str, tuple[list[str], str]]:
+    """Access modifiers the contract defines itself (``modifier onlyX(...) { checks; _; }``, nothing
+    after ``_;``): name -> (parameter names, the checks before ``_;`` on one line)."""
+    code = {i for i, _ in _scan(source)}
+    out = {}
+    for m in _MOD_DEF.finditer(source):
+        if m.start() not in code or not m.group(1).startswith("only"):
+            continue
+        try:
+            end = match_brace(source, m.end() - 1)
+        except BodyError:
+            continue
+        inner = source[m.end():end].strip()
+        if not inner.endswith("_;"):
+            continue
+        pre = " ".join(inner[:-2].split())
+        if not pre or "_;" in pre or "//" in pre or "/*" in pre:
+            continue
+        params = [p.split()[-1] for p in (m.group(2) or "").split(",") if p.strip()]
+        out[m.group(1)] = (params, pre)
+    return out
+
+
+def _who(name: str) -> str:
+    words = re.sub(r"(?<!^)([A-Z])", r" \1", name[4:]).lower().strip() or "privileged callers"
+    return f"the {words}"
+
+
+def access_modifiers(source: str, header: str) -> list[tuple[str, str, str]]:
+    """The access modifiers in a function ``header``: (modifier text as written, the statement it
+    stands for, who may call). Modifiers the contract defines itself win over OpenZeppelin's."""
+    local = _local_modifiers(source)
+    m = re.search(r"\)", header)  # modifiers follow the parameter list
+    depth, start = 0, None
+    for i, c in enumerate(header):
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                start = i + 1
+                break
+    if m is None or start is None:
+        return []
+    out = []
+    for u in _MOD_USE.finditer(header, start):
+        name, arg = u.group(1), (u.group(2) or "").strip()
+        if name in local:
+            params, pre = local[name]
+            args = [a.strip() for a in arg.split(",")] if arg else []
+            if len(args) != len(params):
+                continue
+            stmt = pre
+            for p, a in zip(params, args):
+                stmt = re.sub(rf"\b{re.escape(p)}\b", a, stmt)
+            who = "an owner" if name == "onlyOwner" else _who(name)
+            out.append((u.group(0), stmt, who))
+        elif name in ACCESS_MODIFIERS:
+            stmt, who = ACCESS_MODIFIERS[name]
+            if ("{arg}" in stmt) != bool(arg):
+                continue
+            out.append((u.group(0), stmt.format(arg=arg), who.format(arg=arg)))
+    return out
+
+
 @dataclass
 class Slot:
     name: str
     function: Function
+    access: tuple[str, ...] = ()  # the statements the function's access modifiers stand for
+    who: tuple[str, ...] = ()  # who each access statement lets call
+
+    @property
+    def privileged(self) -> bool:
+        return bool(self.access)
 
     def body(self, source: str) -> str:
         return source[self.function.header_end + 1:self.function.body_end]
@@ -137,8 +221,28 @@ def find_slots(source: str) -> list[Slot]:
         between = source[m.end():nxt.start]
         if any(ln.strip() and not ln.strip().startswith("///") for ln in between.splitlines()):
             continue
-        out.append(Slot(m.group(1), nxt))
+        acc = access_modifiers(source, nxt.header)
+        out.append(Slot(m.group(1), nxt, tuple(a[1] for a in acc), tuple(a[2] for a in acc)))
     return out
+
+
+def reference_body(source: str, slot: Slot) -> str:
+    """The template's own answer for ``slot``: its access statements (what the modifiers ``open_slot``
+    drops stand for), then the template body."""
+    body = slot.body(source).strip("\n")
+    if not slot.access:
+        return body
+    first = next((ln for ln in body.splitlines() if ln.strip()), "")
+    ind = first[:len(first) - len(first.lstrip())]
+    return "\n".join(ind + a for a in slot.access) + ("\n" + body if body.strip() else "")
+
+
+def placeholder_comment(slot: Slot) -> str:
+    """The one-line comment an opened slot's body holds (newlines never survive into it)."""
+    text = f"// ouro-slot {slot.name}: write this body"
+    if slot.access:
+        text += f"; privileged (only {' and '.join(slot.who)}): begin with {' '.join(slot.access)}"
+    return " ".join(text.split())
 
 
 def _indent_of(source: str, idx: int) -> str:
@@ -147,15 +251,24 @@ def _indent_of(source: str, idx: int) -> str:
 
 
 def open_slot(source: str, slot: Slot, *, drop_modifiers: tuple[str, ...] = ("nonReentrant",),
-              placeholder: str | None = None) -> str:
+              drop_access: bool = True, placeholder: str | None = None) -> str:
     """``source`` with the slot's body replaced by ``placeholder`` (a comment by default) and the
-    given modifiers removed from its header: the body's safety becomes the writer's job."""
+    given modifiers removed from its header: the body's safety becomes the writer's job. With
+    ``drop_access`` the access modifiers go too (``onlyOwner``, ``onlyRole(X)``, ``restricted``, a
+    contract's own ``onlyX``): the body must begin with the statements they stand for
+    (``slot.access``, which the default placeholder names)."""
     f = slot.function
     header = f.header
     for mod in drop_modifiers:
         header = re.sub(rf"\s+\b{re.escape(mod)}\b(?!\s*\()", "", header)
+    if drop_access:
+        for text, _, _ in access_modifiers(source, f.header):
+            header = re.sub(rf"\s+{re.escape(text)}(?![A-Za-z0-9_(])", "", header, count=1)
     ind = _indent_of(source, f.start)
-    text = placeholder if placeholder is not None else f"// ouro-slot {slot.name}: write this body"
+    text = placeholder if placeholder is not None else placeholder_comment(slot)
+    text = " ".join(str(text).split())
+    if not text.startswith("//"):
+        text = "// " + text
     return source[:f.start] + header.rstrip() + " {\n" + ind + "    " + text + "\n" + ind + source[f.body_end:]
 
 

@@ -223,6 +223,7 @@ class Auction(Kind):
                 "///         beat is credited to its bidder for `withdraw`.",
                 "/// @dev Fee-on-transfer tokens are rejected: unless `amount` arrives in full the bid reverts with",
                 "///      UnsupportedToken(), so every booked bid is backed by tokens the contract holds.",
+                "/// @custom:ouro-slot bid",
                 "function bid(uint256 amount) external nonReentrant {",
             ]
             paid = "amount"
@@ -230,6 +231,7 @@ class Auction(Kind):
             body += [
                 "",
                 "/// @notice Bid `msg.value` wei. The bid you beat is credited to its bidder for `withdraw`.",
+                "/// @custom:ouro-slot bid",
                 "function bid() external payable nonReentrant {",
             ]
             paid = "msg.value"
@@ -297,6 +299,7 @@ class Auction(Kind):
         body += [
             "",
             "/// @notice Pay the winning bid to the seller once the auction has ended.",
+            "/// @custom:ouro-slot collectProceeds",
             f"function collectProceeds() external {acc.guard('SELLER')} nonReentrant {{",
             "    if (block.timestamp < endTime) {",
             "        revert AuctionNotEnded();",
@@ -317,6 +320,7 @@ class Auction(Kind):
                 "/// @notice Once the auction has ended, send the NFT to the winner, or back to the seller when",
                 "///         nobody bid" + (" or the auction was cancelled" if o.cancellable else "")
                 + "; anyone may call it, once.",
+                "/// @custom:ouro-slot claimLot",
                 "function claimLot() external nonReentrant {",
                 "    if (!ended()) {",
                 "        revert AuctionNotEnded();",
@@ -338,6 +342,7 @@ class Auction(Kind):
             body += [
                 "",
                 "/// @notice Cancel the auction; possible only while nobody has bid.",
+                "/// @custom:ouro-slot cancel",
                 f"function cancel() external {acc.guard('CANCELLER')} {{",
                 "    if (cancelled || block.timestamp >= endTime) {",
                 "        revert AuctionClosed();",

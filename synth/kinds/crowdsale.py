@@ -220,6 +220,7 @@ class Crowdsale(Kind):
 
         # buy
         body += ["", "/// @notice Buy `msg.value * RATE` token units with `msg.value` wei.",
+                 "/// @custom:ouro-slot buyTokens",
                  "function buyTokens() external payable nonReentrant {",
                  "    if (!isOpen()) {", "        revert SaleNotOpen();", "    }"]
         if o.whitelist:
@@ -300,6 +301,7 @@ class Crowdsale(Kind):
         body += [
             "",
             "/// @notice Send the raised ETH to `wallet` after a successful close.",
+            "/// @custom:ouro-slot withdrawFunds",
             f"function withdrawFunds() external {acc.guard('TREASURER')} nonReentrant {{",
             "    if (!successful()) {",
             "        revert SaleNotSuccessful();",

@@ -213,6 +213,7 @@ class Erc4626(Kind):
             "}",
             "",
             "/// @notice Burn `shares` of the caller and send the caller their worth in ETH; returns the ETH sent.",
+            "/// @custom:ouro-slot redeemETH",
             "function redeemETH(uint256 shares) external nonReentrant returns (uint256 assets) {",
             "    uint256 maxShares = maxRedeem(msg.sender);",
             "    if (shares > maxShares) {",
@@ -224,6 +225,7 @@ class Erc4626(Kind):
         ]
         if o.pausable:
             body += ["", "/// @notice Stop deposits and mints; withdrawals keep working.",
+                     "/// @custom:ouro-slot pause",
                      f"function pause() external {acc.guard('PAUSER')} {{", "    _pause();", "}",
                      "", "/// @notice Resume deposits and mints.",
                      f"function unpause() external {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
@@ -269,6 +271,7 @@ class Erc4626(Kind):
             body += ["    uint256 fee = _feeOnTotal(assets);",
                      "    if (fee > 0) {", "        IERC20(asset()).safeTransfer(feeRecipient, fee);", "    }"]
         body += ["}", "",
+                 "/// @custom:ouro-slot withdraw",
                  "function _withdraw(address caller, address receiver, address holder, uint256 assets, uint256 shares)",
                  "    internal", "    override", "    nonReentrant", "{",
                  "    super._withdraw(caller, receiver, holder, assets, shares);"]
@@ -300,11 +303,13 @@ class Erc4626(Kind):
         if o.fees:
             body += ["",
                      "/// @dev The fee to add to `assets` that exclude it.",
+                     "/// @custom:ouro-slot feeOnRaw",
                      "function _feeOnRaw(uint256 assets) private pure returns (uint256) {",
                      "    return assets.mulDiv(FEE_BPS, 10_000, Math.Rounding.Ceil);",
                      "}",
                      "",
                      "/// @dev The part of `assets` (which include the fee) that is the fee.",
+                     "/// @custom:ouro-slot feeOnTotal",
                      "function _feeOnTotal(uint256 assets) private pure returns (uint256) {",
                      "    return assets.mulDiv(FEE_BPS, FEE_BPS + 10_000, Math.Rounding.Ceil);",
                      "}"]
@@ -381,6 +386,7 @@ class Erc4626(Kind):
         body.append("}")
         if o.pausable:
             body += ["", "/// @notice Stop deposits and mints; withdrawals keep working.",
+                     "/// @custom:ouro-slot pause",
                      f"function pause() external {acc.guard('PAUSER')} {{", "    _pause();", "}",
                      "", "/// @notice Resume deposits and mints.",
                      f"function unpause() external {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
@@ -409,6 +415,7 @@ class Erc4626(Kind):
             body += ["    uint256 fee = _feeOnTotal(assets);",
                      "    if (fee > 0) {", "        token.safeTransfer(feeRecipient, fee);", "    }"]
         body += ["}", "",
+                 "/// @custom:ouro-slot withdraw",
                  "function _withdraw(address caller, address receiver, address holder, uint256 assets, uint256 shares)",
                  "    internal", "    override", "    nonReentrant", "{",
                  "    super._withdraw(caller, receiver, holder, assets, shares);"]
@@ -504,11 +511,13 @@ class Erc4626(Kind):
     def _fee_helpers() -> list[str]:
         return ["",
                 "/// @dev The fee to add to `assets` that exclude it.",
+                "/// @custom:ouro-slot feeOnRaw",
                 "function _feeOnRaw(uint256 assets) private pure returns (uint256) {",
                 "    return assets.mulDiv(FEE_BPS, 10_000, Math.Rounding.Ceil);",
                 "}",
                 "",
                 "/// @dev The part of `assets` (which include the fee) that is the fee.",
+                "/// @custom:ouro-slot feeOnTotal",
                 "function _feeOnTotal(uint256 assets) private pure returns (uint256) {",
                 "    return assets.mulDiv(FEE_BPS, FEE_BPS + 10_000, Math.Rounding.Ceil);",
                 "}"]

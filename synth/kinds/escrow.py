@@ -186,6 +186,7 @@ class Escrow(Kind):
         b += ["",
               "/// @notice The buyer accepts the delivery: the seller is credited the price"
               + (" less the arbiter's fee." if o.arbiter_fee else "."),
+              "/// @custom:ouro-slot confirm",
               "function confirm() external onlyBuyer inState(State.Funded) {",
               "    state = State.Closed;",
               "    emit Confirmed(msg.sender);"]
@@ -215,6 +216,7 @@ class Escrow(Kind):
                   "/// @notice The arbiter settles a dispute: the buyer is credited `buyerShareBps` of the price"
                   + (" after the fee" if o.arbiter_fee else "") + ", the seller the rest.",
                   "/// @param buyerShareBps The buyer's share in basis points (10000 = full refund).",
+                  "/// @custom:ouro-slot resolve",
                   "function resolve(uint256 buyerShareBps) external onlyOwner inState(State.Disputed) {",
                   f"    if (buyerShareBps > {BPS}) revert EscrowBadShare(buyerShareBps);",
                   "    state = State.Closed;",

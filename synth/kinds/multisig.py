@@ -194,6 +194,7 @@ class Multisig(Kind):
               "}",
               "",
               "/// @notice Confirm a pending transaction.",
+              "/// @custom:ouro-slot confirm",
               "function confirm(uint256 txId) external onlyOwner pending(txId) {",
               "    if (isConfirmed[txId][msg.sender]) revert MultiSigAlreadyConfirmed(txId, msg.sender);",
               "    isConfirmed[txId][msg.sender] = true;",
@@ -210,6 +211,7 @@ class Multisig(Kind):
               "/// @notice Execute a pending transaction confirmed by `threshold` current owners"
               + (" (or plain ETH within the daily limit)." if o.daily_limit else "."),
               "/// @dev The transaction is consumed before the call; a failing call emits ExecutionFailure.",
+              "/// @custom:ouro-slot execute",
               "function execute(uint256 txId) external onlyOwner pending(txId) nonReentrant {",
               "    Transaction storage t = _transactions[txId];",
               "    uint256 confirmations = getConfirmationCount(txId);",
@@ -232,6 +234,7 @@ class Multisig(Kind):
               "}",
               "",
               "/// @notice How many current owners confirmed `txId`.",
+              "/// @custom:ouro-slot getConfirmationCount",
               "function getConfirmationCount(uint256 txId) public view returns (uint256 count) {",
               "    for (uint256 i = 0; i < _owners.length; ++i) {",
               "        if (isConfirmed[txId][_owners[i]]) ++count;",

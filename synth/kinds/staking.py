@@ -315,6 +315,7 @@ class Staking(Kind):
             "}",
             "",
             "/// @notice Claim your earned rewards.",
+            "/// @custom:ouro-slot getReward",
             f"function getReward() public nonReentrant{when} updateReward(msg.sender) {{",
             "    uint256 reward = _takeReward();",
             "    if (reward > 0) {",
@@ -353,6 +354,7 @@ class Staking(Kind):
                 "/// @notice Fund a reward period with `reward` of the reward token, pulled from the caller (approve it",
                 "/// first): what arrives and what is left of the running period are streamed evenly over the next",
                 "/// REWARDS_DURATION seconds.",
+                "/// @custom:ouro-slot notifyRewardAmount",
                 f"function notifyRewardAmount(uint256 reward) external {acc.guard('REWARDS')} nonReentrant "
                 "updateReward(address(0)) {",
                 "    uint256 received = reward > 0 ? _pull(rewardToken, reward) : 0;",
@@ -364,6 +366,7 @@ class Staking(Kind):
                 "",
                 "/// @notice Fund a reward period with the ETH sent: it and what is left of the running period are",
                 "/// streamed evenly over the next REWARDS_DURATION seconds.",
+                "/// @custom:ouro-slot notifyRewardAmount",
                 f"function notifyRewardAmount() external payable {acc.guard('REWARDS')} updateReward(address(0)) {{",
                 "    uint256 total = msg.value + rewardsRemaining();",
                 "    uint256 available = address(this).balance - totalStaked - rewardsOwed;" if not tok else
@@ -385,6 +388,7 @@ class Staking(Kind):
             "",
             f"/// @notice Send the surplus ({rname} not owed to stakers) to the treasury." if tok else
             "/// @notice Send the surplus (ETH not owed to stakers) to the treasury.",
+            "/// @custom:ouro-slot recoverSurplus",
             f"function recoverSurplus() external {acc.guard('REWARDS')} nonReentrant updateReward(address(0)) {{",
             "    uint256 amount = surplus();",
             "    if (amount < 1) {",
@@ -401,6 +405,7 @@ class Staking(Kind):
                      f"function unpause() external {acc.guard('PAUSER')} {{", "    _unpause();", "}"]
         body += [
             "",
+            "/// @custom:ouro-slot updateReward",
             "function _updateReward(address account) internal {",
             "    uint256 applicable = lastTimeRewardApplicable();",
             "    if (totalStaked > 0) {",

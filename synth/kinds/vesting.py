@@ -172,6 +172,7 @@ class Vesting(Kind):
             "}",
             "",
             "/// @dev The vested part of `total` at `timestamp`: 0 before the cliff, then linear until the end.",
+            "/// @custom:ouro-slot vestingSchedule",
             "function _vestingSchedule(uint256 total, uint256 timestamp) internal view returns (uint256) {",
             "    if (timestamp < cliff()) {",
             "        return 0;",
@@ -242,6 +243,7 @@ class Vesting(Kind):
         body += [
             "",
             f"/// @notice Pay the vested {'tokens' if t else 'ETH'} to the beneficiary; anyone may trigger it.",
+            "/// @custom:ouro-slot release",
             "function release() external nonReentrant {",
             "    uint256 amount = releasable();",
             "    if (amount < 1) {",
@@ -262,6 +264,7 @@ class Vesting(Kind):
                 f"/// @notice Stop the schedule now and send the unvested {'tokens' if t else 'ETH'} back to the "
                 "grantor; what has vested",
                 "/// stays the beneficiary's.",
+                "/// @custom:ouro-slot revoke",
                 f"function revoke() external {acc.guard('REVOKER')} nonReentrant {{",
                 "    if (revoked) {",
                 "        revert AlreadyRevoked();",
