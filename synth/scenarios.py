@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Union
 
-__all__ = ["Call", "ExpectEth", "ExpectToken", "ExpectView", "Scenario", "ScenarioResult", "Warp", "resolve_actors",
-           "run_scenario"]
+__all__ = ["ACCESS_PREFIX", "Call", "ExpectEth", "ExpectToken", "ExpectView", "Scenario", "ScenarioResult", "Warp",
+           "access_scenarios", "resolve_actors", "run_scenario"]
 
 ROLES = ("deployer", "alice", "bob", "attacker")
 
@@ -62,6 +62,33 @@ class Scenario:
     name: str  # a Python identifier: it names the generated test function
     description: str
     steps: list[Action]
+
+
+ACCESS_PREFIX = "access_"  # scenarios proving a privileged function refuses the attacker (check ouro-privileged-call)
+
+
+def access_scenarios(scenarios: list[Scenario], privileged: dict[str, str]) -> list[Scenario]:
+    """For each ``{slot name: function signature}`` of a privileged function, ``access_<slot>``: the
+    steps of the first scenario in which an honest actor's call of it succeeds, up to that call, with
+    the attacker making the same call (same arguments and value) right before it and expected to
+    revert. The honest call then proves the state was one where the call is allowed, so a missing
+    access check shows as the attacker's call succeeding. A function no scenario calls successfully
+    gets none."""
+    out = []
+    for slot, fn in privileged.items():
+        for sc in scenarios:
+            at = next((i for i, a in enumerate(sc.steps) if isinstance(a, Call) and a.on is None and a.fn == fn
+                       and not a.reverts and a.actor != "attacker"), None)
+            if at is None:
+                continue
+            ok = sc.steps[at]
+            steps = [a for a in sc.steps[:at] if not isinstance(a, (ExpectEth, ExpectToken))]
+            steps += [Call("attacker", fn, list(ok.args), ok.value, reverts=True), ok]
+            out.append(Scenario(f"{ACCESS_PREFIX}{slot}",
+                                f"only the privileged caller may call {fn.split('(')[0]} (the attacker is refused "
+                                f"where {ok.actor} succeeds)", steps))
+            break
+    return out
 
 
 @dataclass

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp, access_scenarios
 from synth.spec.types import Address, Bps, Duration, EthAmount
 
 from ._access import OZ, Access
@@ -414,7 +414,12 @@ class Auction(Kind):
         second = first + max(first * p.min_increment_bps // 10_000, 1)
         return first, second
 
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"collectProceeds": "collectProceeds()", "cancel": "cancel()"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o = spec.options
         out = self._bid_scenarios(spec)
         if o.erc721_lot and not 1 <= spec.parameters.token_id <= MOCK_SELLER_IDS:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp, access_scenarios
 from synth.solidity_text import string_literal
 from synth.spec.types import Address, Duration, EthAmount, Symbol, Text, TokenAmount
 
@@ -421,7 +421,12 @@ class Crowdsale(Kind):
         return inv
 
     # -- scenarios -------------------------------------------------------------------------
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"withdrawFunds": "withdrawFunds()"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         rate = p.rate
         ex = o.existing_token

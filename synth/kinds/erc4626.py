@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, access_scenarios
 from synth.solidity_text import string_literal
 from synth.spec.types import Address, Bps, Symbol, Text, TokenAmount
 
@@ -535,7 +535,12 @@ class Erc4626(Kind):
         return inv
 
     # -- scenarios -------------------------------------------------------------------------
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"pause": "pause()"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         bps = p.fee_bps if o.fees else 0
         off = 10**p.decimals_offset

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp, access_scenarios
 from synth.spec.types import Address, Bps, Duration, EthAmount
 
 from ._access import OZ
@@ -323,7 +323,12 @@ class Escrow(Kind):
                 "deposited() == 0 or deposited() == price",
                 "claimable(attacker) == 0"]
 
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"confirm": "confirm()", "resolve": "resolve(uint256)"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         price, fee = p.price, _fee(spec)
         happy = [Call("bob", "deposit()", value=price, reverts=True),

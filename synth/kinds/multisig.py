@@ -24,7 +24,7 @@ from eth_abi import encode
 from eth_utils import function_signature_to_4byte_selector
 from pydantic import Field, model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectView, Scenario, Warp, access_scenarios
 from synth.spec.types import EthAmount
 
 from ._access import OZ
@@ -365,7 +365,12 @@ class Multisig(Kind):
             inv.append("spentToday() <= dailyLimit()")
         return inv
 
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"execute": "execute(uint256)", "confirm": "confirm(uint256)"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         owners, m = p.owners, p.threshold
         first, others = owners[0], owners[1:]

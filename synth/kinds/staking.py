@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp, access_scenarios
 from synth.spec.types import Address, Duration, EthAmount
 
 from ._access import OZ, Access
@@ -487,7 +487,13 @@ class Staking(Kind):
                 "sum(rewards(a) for a in actors) <= rewardsOwed()",
                 "balance(this) >= totalStaked() + rewardsOwed() + rewardsRemaining()"]
 
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"notifyRewardAmount": "notifyRewardAmount(uint256)" if spec.options.erc20_rewards else "notifyRewardAmount()",
+                  "recoverSurplus": "recoverSurplus()"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         ts, tr = o.erc20_stake, o.erc20_rewards
         # one asset for stakes and rewards: both ETH, or one token given for both; two tokens whose

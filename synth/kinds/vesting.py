@@ -17,7 +17,7 @@ import re
 
 from pydantic import model_validator
 
-from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp
+from synth.scenarios import Call, ExpectEth, ExpectToken, ExpectView, Scenario, Warp, access_scenarios
 from synth.spec.types import Address, Duration
 
 from ._access import OZ, Access
@@ -305,7 +305,12 @@ class Vesting(Kind):
                 "vestedAmount() <= allocated()",
                 f"{held} >= allocated() - released()"]
 
+    # privileged slots: slot name -> signature; each gets an access_<slot> scenario
     def scenarios(self, spec) -> list[Scenario]:
+        out = self._scenarios(spec)
+        return out + access_scenarios(out, {"revoke": "revoke()"})
+
+    def _scenarios(self, spec) -> list[Scenario]:
         o, p = spec.options, spec.parameters
         ben = p.beneficiary[1:] if p.beneficiary.startswith("@") else None
         funder = "bob" if ben != "bob" else "deployer"
