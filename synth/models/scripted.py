@@ -3,7 +3,10 @@
 For tests and demos where no model can run. Answers are strings, JSON values, or functions of
 the messages (a deterministic "model" that reads its prompt). A ``Defect`` makes the client err
 the same way every time, unless the prompt carries an instruction that the defect yields to,
-which is how a strategy rule can be shown to fix a model's habit.
+which is how a strategy rule can be shown to fix a model's habit. Several defects (``defects=``,
+after ``defect=`` when both are given) apply in their given order, each checking its own cure;
+``fired`` records (call index, defect name) for every defect that changed an answer, so a report
+can attribute a failure to a habit (``habits.py`` holds a population of them).
 """
 
 from __future__ import annotations
@@ -31,11 +34,18 @@ class Defect:
 class ScriptedModel(ModelClient):
     name = "scripted"
 
-    def __init__(self, answers: Iterable[Answer], *, defect: Defect | None = None, cycle: bool = False):
+    def __init__(self, answers: Iterable[Answer], *, defect: Defect | None = None,
+                 defects: Iterable[Defect] = (), cycle: bool = False):
         self.answers = list(answers)
-        self.defect = defect
+        self.defects: list[Defect] = ([defect] if defect is not None else []) + list(defects)
         self.cycle = cycle
         self.calls: list[list[Message]] = []  # every prompt received, for tests and reports
+        self.fired: list[tuple[int, str]] = []  # (call index, defect name) of each defect that changed an answer
+
+    @property
+    def defect(self) -> Defect | None:
+        """The first defect (the single-defect API)."""
+        return self.defects[0] if self.defects else None
 
     def complete(self, messages: list[Message], schema: dict | None = None) -> Any:
         i = len(self.calls)
@@ -45,12 +55,16 @@ class ScriptedModel(ModelClient):
         answer = self.answers[i % len(self.answers)]
         if callable(answer):
             answer = answer(messages)
-        if self.defect is not None and not self.defect.cured(messages):
-            answer = self.defect.corrupt(answer, messages)
+        for d in self.defects:
+            if not d.cured(messages):
+                before, answer = answer, d.corrupt(answer, messages)
+                if answer != before:
+                    self.fired.append((i, d.name))
         if schema is None:
             return answer if isinstance(answer, str) else json.dumps(answer)
         text = answer if isinstance(answer, str) else json.dumps(answer)
         return parse_json_answer(text, schema)
 
     def describe(self) -> str:
-        return f"scripted ({len(self.answers)} answers{', defect ' + self.defect.name if self.defect else ''})"
+        names = ", ".join(d.name for d in self.defects)
+        return f"scripted ({len(self.answers)} answers{(', defect ' if len(self.defects) == 1 else ', defects ') + names if names else ''})"

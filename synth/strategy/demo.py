@@ -13,6 +13,7 @@ __all__ = ["cei_cured", "demo_model", "pay_first", "reference_answer"]
 
 from synth.models.habits import pay_first, statements as _statements  # noqa: F401 - re-exported
 
+
 def _user_text(messages) -> str:
     return "\n".join(m["content"] for m in messages if m.get("role") == "user")
 
