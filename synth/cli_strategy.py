@@ -37,6 +37,14 @@ def _client(name: str):
         from synth.strategy.demo import demo_model
 
         return demo_model()
+    if name == "habits" or name.startswith("habits:"):  # scripted habits: all, or habits:pay-first,tx-origin
+        from synth.models.habits import ALL_HABITS, habit_model
+
+        chosen = [h.strip() for h in name.partition(":")[2].split(",") if h.strip()] or ALL_HABITS
+        try:
+            return habit_model(chosen)
+        except ValueError as exc:
+            raise click.UsageError(f"model {name!r}: {exc}") from None
     import synth.models as models
 
     build = getattr(models, "build_model", None)  # "BACKEND:VALUE", e.g. openai:URL or transformers:NAME
