@@ -23,7 +23,7 @@ SLOTS = {
     "staking": {"withdraw": None, "getReward": None, "updateReward": None, "notifyRewardAmount": None,
                 "recoverSurplus": None},
     "vesting": {"vestingSchedule": None, "release": None, "revoke": "revocable"},
-    "auction": {"bid": None, "withdraw": None, "collectProceeds": None, "claimLot": "erc721_lot",
+    "auction": {"withdraw": None, "collectProceeds": None, "claimLot": "erc721_lot",
                 "cancel": "cancellable"},
     "escrow": {"confirm": None, "withdraw": None, "resolve": "disputes"},
     "crowdsale": {"buyTokens": None, "withdrawFunds": None, "claimRefund": "refundable"},

@@ -223,7 +223,6 @@ class Auction(Kind):
                 "///         beat is credited to its bidder for `withdraw`.",
                 "/// @dev Fee-on-transfer tokens are rejected: unless `amount` arrives in full the bid reverts with",
                 "///      UnsupportedToken(), so every booked bid is backed by tokens the contract holds.",
-                "/// @custom:ouro-slot bid",
                 "function bid(uint256 amount) external nonReentrant {",
             ]
             paid = "amount"
@@ -231,7 +230,6 @@ class Auction(Kind):
             body += [
                 "",
                 "/// @notice Bid `msg.value` wei. The bid you beat is credited to its bidder for `withdraw`.",
-                "/// @custom:ouro-slot bid",
                 "function bid() external payable nonReentrant {",
             ]
             paid = "msg.value"
