@@ -1,4 +1,4 @@
-"""`ouro strategy`: learn, show, history, eval, rollback (the model generator's strategy)."""
+"""`ouro strategy`: learn, show, history, eval, report, rollback (the model generator's strategy)."""
 
 from __future__ import annotations
 
@@ -20,10 +20,31 @@ _db = click.option("--db", type=click.Path(path_type=Path), default=DEFAULT_DB, 
 _model = click.option("--model", "model_name", default="demo", show_default=True,
                       help="Model: 'demo' (scripted reference model with a known defect) or BACKEND:VALUE "
                            "(synth.models.build_model).")
-_corpus = [click.option("--kind", "kinds", multiple=True, help="Only specs of this kind (repeatable)."),
+
+
+def _kinds_list(ctx, param, value):
+    return [k.strip() for v in value for k in v.split(",") if k.strip()]
+
+
+_corpus = [click.option("--kind", "kinds", multiple=True,
+                        help="Only specs of this kind (repeatable) [default: every kind with slots]."),
            click.option("--per-split", type=int, default=None, help="At most N specs per split (stable sample)."),
            click.option("--max-examples", type=int, default=8, show_default=True,
-                        help="Property-search examples of the fast verification.")]
+                        help="Property-search examples of the fast verification."),
+           click.option("--split-by", type=click.Choice(["hash", "kind"]), default="hash", show_default=True,
+                        help="hash: each spec by its id; kind: whole kinds per split (validation and test hold "
+                             "kinds train never sees). Recorded with the history."),
+           click.option("--test-kinds", multiple=True, callback=_kinds_list,
+                        help="With --split-by kind: these kinds are the test split (comma-separated or repeated)."),
+           click.option("--validation-kinds", multiple=True, callback=_kinds_list,
+                        help="With --split-by kind: these kinds are the validation split."),
+           click.option("--jobs", type=int, default=1, show_default=True,
+                        help="Verification worker processes (generation stays in this process)."),
+           click.option("--results", type=click.Path(path_type=Path), default=None,
+                        help="The verification cache: a batch results database (the format `ouro verify --db` "
+                             "writes; share the file with it) [default: results.db beside --db]."),
+           click.option("--gas-reference/--no-gas-reference", default=True, show_default=True,
+                        help="Fail a passing body whose scenario calls cost more gas than the template's.")]
 
 
 def _opts(f):
@@ -56,15 +77,21 @@ def _client(name: str):
         raise click.UsageError(f"model {name!r}: {exc}") from None
 
 
-def _learner(db, model_name, kinds, per_split, max_examples, **kw):
+def _learner(db, model_name, kinds, per_split, max_examples, split_by="hash", test_kinds=(),
+             validation_kinds=(), jobs=1, results=None, gas_reference=True, **kw):
     from synth.strategy.evaluate import VerifierConfig
     from synth.strategy.learn import Learner
     from synth.strategy.store import StrategyStore
 
     store = StrategyStore(db)
-    return Learner(store, _client(model_name), verifier=VerifierConfig(max_examples=max_examples),
-                   kinds=list(kinds) or ["staking", "auction", "escrow", "crowdsale"], per_split=per_split,
-                   log=lambda m: err.print(escape(m)), **kw)
+    try:
+        return Learner(store, _client(model_name),
+                       verifier=VerifierConfig(max_examples=max_examples, gas_reference=gas_reference),
+                       kinds=list(kinds) or None, per_split=per_split, split_by=split_by,
+                       test_kinds=list(test_kinds) or None, validation_kinds=list(validation_kinds) or None,
+                       jobs=jobs, results=results, log=lambda m: err.print(escape(m)), **kw)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _metrics_table(title: str, rows: list[dict]) -> Table:
@@ -94,14 +121,19 @@ def strategy() -> None:
 @click.option("--gas-tolerance", type=float, default=None,
               help="How much an edit may raise the median total gas per passing validation spec "
                    "[default: 0.02, i.e. 2 %].")
-def learn(db, model_name, kinds, per_split, max_examples, margin, max_rounds, gas_tolerance) -> None:
-    """Propose edits from train failures; keep those validation confirms (and that cost no more gas)."""
+def learn(db, model_name, kinds, per_split, max_examples, split_by, test_kinds, validation_kinds, jobs, results,
+          gas_reference, margin, max_rounds, gas_tolerance) -> None:
+    """Propose rules, repair hints and verified examples from train failures; keep those validation
+    confirms (rules and examples on first pass, hints on pass after repair; no regression, no more gas)."""
     gas = {} if gas_tolerance is None else {"gas_tolerance": gas_tolerance}  # None: the learner's default
-    lr = _learner(db, model_name, kinds, per_split, max_examples, margin=margin, max_rounds=max_rounds, **gas)
-    rep = lr.learn()
-    for d in rep.decisions:
-        console.print(f"{'accepted' if d.accepted else 'rejected'} {d.edit.kind} ({d.edit.origin}, {d.edit.check}): "
-                      f"{escape(d.edit.text[:100])} - {escape(d.reason)}")
+    lr = _learner(db, model_name, kinds, per_split, max_examples, split_by, test_kinds, validation_kinds, jobs,
+                  results, gas_reference, margin=margin, max_rounds=max_rounds, **gas)
+    try:
+        rep = lr.learn()
+    finally:
+        lr.close()
+    for line in rep.lines():
+        console.print(escape(line))
     console.print(f"version {rep.start} -> {rep.end} in {rep.rounds} round(s)")
     console.print(_metrics_table("learned", [{"version": rep.end, "split": s, "max_rounds": 1, **m}
                                              for s, m in rep.metrics.items()]))
@@ -126,10 +158,23 @@ def show(db, version, as_json, output) -> None:
         write_atomic(output, s.to_yaml())
 
 
+def _delta_text(d: dict) -> str:
+    if not d:
+        return "-"
+    label = "after repair" if d.get("measure") == "after_repair" else "first pass"
+    out = f"{label} {d['before']:.2f} -> {d['after']:.2f}"
+    if d.get("measure") != "after_repair" and d.get("after_repair"):
+        out += f"; after repair {d['after_repair'][0]:.2f} -> {d['after_repair'][1]:.2f}"
+    if d.get("gas"):
+        out += f"; gas {d['gas']['change']:+.1%}"
+    return out
+
+
 @strategy.command()
 @_db
 def history(db) -> None:
-    """Every version with its status and metrics."""
+    """Every version with its status, the candidates judged on it (type, origin, check, provenance,
+    validation deltas, reason) and the metrics."""
     from synth.strategy.store import StrategyStore
 
     store = StrategyStore(db)
@@ -142,7 +187,32 @@ def history(db) -> None:
         t.add_row(f"{v['version']}{mark}", str(v["parent"] or "-"), v["status"], v["hash"], v["verifier_hash"],
                   escape(v["note"] or ""))
     console.print(t)
+    cands = store.candidates()
+    if cands:
+        console.print("candidates (on version -> new version: decision type (origin, check; provenance): text; "
+                      "validation deltas; reason)")
+    for c in cands:
+        kinds = ", ".join(c["kinds"]) or "-"
+        made = f"v{c['version']}" if c["version"] else "no version"
+        console.print(escape(f"  v{c['parent']} -> {made}: {'accepted' if c['accepted'] else 'rejected'} {c['type']} "
+                             f"({c['origin']}, {c['check']}; {len(c['provenance'])} train failure(s) on {kinds}): "
+                             f"{' '.join(c['text'].split())[:100]}; {_delta_text(c['deltas'])}; {c['reason']}"))
     console.print(_metrics_table("metrics", store.metrics()))
+
+
+@strategy.command()
+@_db
+@click.option("--html", "html_path", type=click.Path(path_type=Path), required=True,
+              help="Write the history as one HTML page (with a first-pass chart per version and split).")
+def report(db, html_path) -> None:
+    """The history as an HTML page: versions, candidates with their deltas and reasons, metrics, and an
+    inline chart of the first-pass rate per version and split."""
+    from synth.strategy.report_html import history_html
+    from synth.strategy.store import StrategyStore
+    from verify.report import write_atomic
+
+    write_atomic(html_path, history_html(StrategyStore(db)))
+    console.print(f"wrote {escape(str(html_path))}")
 
 
 @strategy.command("eval")
@@ -151,11 +221,17 @@ def history(db) -> None:
 @click.option("--version", type=int, help="This version instead of the current one.")
 @click.option("--rounds", type=int, default=1, show_default=True, help="Repair rounds (1: first pass only).")
 @click.option("--json", "as_json", is_flag=True)
-def eval_cmd(db, model_name, kinds, per_split, max_examples, split, version, rounds, as_json) -> None:
-    """First-pass rate (and pass after repair) of a version on a split."""
-    lr = _learner(db, model_name, kinds, per_split, max_examples)
+def eval_cmd(db, model_name, kinds, per_split, max_examples, split_by, test_kinds, validation_kinds, jobs, results,
+             gas_reference, split, version, rounds, as_json) -> None:
+    """First pass, pass after repair (--rounds 2), rounds used, failures per check and median gas of a
+    version on a split."""
+    lr = _learner(db, model_name, kinds, per_split, max_examples, split_by, test_kinds, validation_kinds, jobs,
+                  results, gas_reference)
     s = lr.store.get(version) if version else lr.store.current()
-    r = lr.evaluate(s, split, rounds=rounds)
+    try:
+        r = lr.evaluate(s, split, rounds=rounds)
+    finally:
+        lr.close()
     m = {"version": s.version, "split": split, "max_rounds": rounds, **r.metrics()}
     if as_json:
         console.print_json(json.dumps({**m, "specs": [x.__dict__ for x in r.results]}))
@@ -163,7 +239,9 @@ def eval_cmd(db, model_name, kinds, per_split, max_examples, split, version, rou
         console.print(_metrics_table(f"strategy v{s.version} on {split}", [m]))
         for x in r.results:
             gas = f" gas={x.gas}" if x.gas is not None else ""
-            console.print(f"{'PASS' if x.first_pass else 'FAIL'} {x.spec} rounds={x.rounds}{gas} {', '.join(x.checks)}")
+            repaired = " (passed after repair)" if x.passed and not x.first_pass else ""
+            console.print(f"{'PASS' if x.first_pass else 'FAIL'} {x.spec} rounds={x.rounds}{gas} "
+                          f"{', '.join(x.checks)}{repaired}")
 
 
 @strategy.command()

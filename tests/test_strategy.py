@@ -118,12 +118,14 @@ def test_failed_model_output_is_a_recorded_attempt():
     """Garbage, escapes and invalid Solidity are failed attempts with a status, never crashes."""
     spec = _spec(_grid_doc("escrow"))
     strategy = load_strategy()
-    answers = ["pragma solidity ^0.8.0; contract X {}",  # file-level text
-               "}\n    function steal() external { selfdestruct(payable(msg.sender)); ",  # escapes the body
-               "uint256 amount = ;",  # statements that do not compile
-               "Sure! Here is the body you asked for"]  # prose, not Solidity
-    gen = ModelGenerator(ScriptedModel(answers), strategy)
-    statuses = [gen.attempt(spec).status for _ in answers]
+    src = get_kind("escrow").render(spec)
+    others = [s.body(src).strip("\n") for s in find_slots(src)][1:]  # the kind's other slots, answered well
+    attempts = [["pragma solidity ^0.8.0; contract X {}"],  # file-level text
+                ["}\n    function steal() external { selfdestruct(payable(msg.sender)); "],  # escapes the body
+                ["uint256 amount = ;"] + others,  # statements that do not compile
+                ["Sure! Here is the body you asked for"]]  # prose, not Solidity
+    gen = ModelGenerator(ScriptedModel([a for att in attempts for a in att]), strategy)
+    statuses = [gen.attempt(spec).status for _ in attempts]
     assert statuses == ["model-output-invalid", "model-output-invalid", "compile-error", "model-output-invalid"]
     assert gen.attempt(spec).status == "model-error"  # the scripted model ran out of answers
     assert len(gen.attempts) == 5 and all(not a.ok and a.error for a in gen.attempts)
@@ -139,7 +141,8 @@ def test_the_scripted_defect_reorders_the_payout():
     skeleton, slots = gen.skeleton(spec)
     from synth.generators.model import build_messages
 
-    msgs = build_messages(load_strategy(), spec, skeleton, slots[0][0], slots[0][1])
+    slot = next(s for s in slots if s[0] == "withdraw")  # the payout slot
+    msgs = build_messages(load_strategy(), spec, skeleton, slot[0], slot[1])
     good = reference_answer(msgs)
     bad = pay_first(good)
     assert bad != good and bad.index("call{value") < bad.index("pendingReturns[msg.sender] = 0")

@@ -3,7 +3,15 @@
 Verification is the synth pipeline's (compile, Slither + ouro's static checks, a short property
 search, invariants, scenarios) under a fixed ``VerifierConfig``; the learner reads it, never
 changes it, and its hash is recorded with every version and metric. Results are cached by the
-content hash of the source plus that hash, so re-evaluating unchanged output costs nothing.
+content hash of the source plus that hash (in the batch results store, ``parallel.py``), so
+re-evaluating unchanged output costs nothing; ``jobs`` > 1 verifies in worker processes.
+
+Check ids: a blocking finding's check, ``compile-error``, ``scenario`` for a failed functional
+scenario, and ``ouro-privileged-call`` for a failed ``access_<slot>`` scenario (a privileged slot
+that forgot its access check). With ``gas_reference`` (on in ``ouro strategy``) each spec's template, the
+reference answer, is verified once too, and a passing attempt whose scenario calls cost more gas
+than the reference's by more than ``gas_slack`` fails with ``gas-above-reference`` (EVM gas is
+deterministic, so the comparison is exact).
 
 A passing result also carries the contract's total gas (deployment plus every successful scenario
 call, ``synth/gas.py``): the efficiency a strategy edit may not make worse.
@@ -30,37 +38,48 @@ class VerifierConfig:
     seed: int = 0
     scenarios: bool = True
     gas: bool = True  # results carry the contract's total gas (a cache from before gas was measured has none)
+    gas_reference: bool = False  # a passing body whose scenario calls cost more than the template's fails
+    # (``ouro strategy`` turns it on; off here so a caller that compares only median gas keeps that)
+    gas_slack: float = 0.001  # ... by more than this fraction
 
     @property
     def hash(self) -> str:
-        from importlib.metadata import PackageNotFoundError, version
+        from .parallel import ouro_version
 
-        try:
-            ouro = version("ouro-contracts")
-        except PackageNotFoundError:
-            ouro = "dev"
+        ouro = ouro_version()
         return hashlib.sha256(json.dumps({**asdict(self), "ouro": ouro}, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def verify_source(spec, source: str, cfg: VerifierConfig, compiler=None, store=None) -> dict[str, Any]:
-    """{"passed", "checks", "messages"} for ``source`` (cached in ``store``); never raises."""
-    key = hashlib.sha256(source.encode()).hexdigest()
-    vh = cfg.hash
-    if store is not None:
-        hit = store.cached(key, vh)
-        if hit is not None:
-            return {**hit, "cached": True}
-    from verify.compile import Compiler
+_PARENT_COMPILER = None
 
+
+def _compiler(compiler=None):
+    global _PARENT_COMPILER
+    if compiler is not None:
+        return compiler
+    if _PARENT_COMPILER is None:
+        from verify.compile import Compiler
+
+        _PARENT_COMPILER = Compiler(evm_version="cancun")
+    return _PARENT_COMPILER
+
+
+def scenario_check(name: str) -> str:
+    """The check id of a failed scenario: ``access_<slot>`` is a missing access check."""
+    return "ouro-privileged-call" if name.startswith("access_") else "scenario"
+
+
+def _verify_uncached(spec, source: str, cfg: VerifierConfig, compiler=None) -> tuple[dict[str, Any], bool]:
+    """(verdict, cacheable): a verifier crash is a failed verdict that is not cached (may be transient)."""
     from synth.pipeline import SynthOptions, verify_generated
     from synth.generators import GeneratedSource
 
-    out: dict[str, Any] = {"passed": False, "checks": [], "messages": [], "gas": None}
+    out: dict[str, Any] = {"passed": False, "checks": [], "messages": [], "gas": None, "calls_gas": None}
     try:
         with tempfile.TemporaryDirectory(prefix="ouro-strategy-") as tmp:
             sol = Path(tmp) / f"{spec.name}.sol"
             sol.write_text(source, encoding="utf-8")
-            res = verify_generated(spec, sol, compiler or Compiler(evm_version="cancun"),
+            res = verify_generated(spec, sol, _compiler(compiler),
                                    SynthOptions(seed=cfg.seed, max_examples=cfg.max_examples, steps=cfg.steps,
                                                 replay=False, static=cfg.static),
                                    GeneratedSource(spec.name, source, "model"))
@@ -74,23 +93,60 @@ def verify_source(spec, source: str, cfg: VerifierConfig, compiler=None, store=N
             out["checks"].append(f["check"])
             out["messages"].append(f"{f['check']} in {f.get('function') or '?'}: {f['message'][:300]}")
         if cfg.scenarios:
-            for s in res.scenarios:
-                if not s.passed:
-                    out["checks"].append("scenario")
-                    out["messages"].append(f"scenario {s.name}: {s.message}"[:300])
+            for sc in res.scenarios:
+                if not sc.passed:
+                    out["checks"].append(scenario_check(sc.name))
+                    out["messages"].append(f"scenario {sc.name}: {sc.message}"[:300])
         out["checks"] = sorted(set(out["checks"]))
         out["passed"] = not out["checks"] and bool(res.passed or not cfg.scenarios)
         if cfg.gas and out["passed"] and res.gas.get("deployment") is not None:
             out["gas"] = res.gas["total"]
+            out["calls_gas"] = res.gas.get("calls_total")
         if not out["passed"] and not out["checks"]:
             out["checks"] = ["failed"]
     except Exception as exc:  # noqa: BLE001 - a verifier crash is a failed result, recorded
         out["checks"] = ["verifier-error"]
         out["messages"] = [f"{type(exc).__name__}: {exc}"[:600]]
-        return out  # not cached: may be transient
-    if store is not None:
-        store.cache(key, vh, out)
+        return out, False
+    return out, True
+
+
+def verify_source(spec, source: str, cfg: VerifierConfig, compiler=None, store=None,
+                  spec_id: str | None = None) -> dict[str, Any]:
+    """{"passed", "checks", "messages", "gas", "calls_gas"} for ``source``; never raises. ``store``
+    caches: a ``parallel.VerifyCache`` (key ``strategy:<spec_id>``)."""
+    key = spec_id or f"spec:{spec.name}"
+    if store is None:
+        return _verify_uncached(spec, source, cfg, compiler)[0]
+    hit = store.get(key, source, cfg)
+    if hit is not None:
+        return {**hit, "cached": True}
+    out, cacheable = _verify_uncached(spec, source, cfg, compiler)
+    if cacheable:
+        store.put(key, source, cfg, out)
     return out
+
+
+def reference_source(spec) -> str:
+    """The kind's template for ``spec`` (custom functions added as the model generator's skeleton
+    does): the reference answer the gas of a passing attempt is compared with."""
+    from synth.generators.custom_functions import add_custom_functions
+    from synth.kinds import get_kind
+
+    return add_custom_functions(get_kind(spec.kind).render(spec), spec)
+
+
+def above_reference(verdict: dict[str, Any], ref: dict[str, Any] | None, slack: float) -> dict[str, Any]:
+    """``verdict`` failed with ``gas-above-reference`` when its scenario calls cost more than the
+    passing reference's by more than ``slack``; unchanged otherwise."""
+    if not verdict.get("passed") or not ref or not ref.get("passed"):
+        return verdict
+    mine, theirs = verdict.get("calls_gas"), ref.get("calls_gas")
+    if mine is None or not theirs or mine <= theirs * (1 + slack):
+        return verdict
+    return {**verdict, "passed": False, "checks": ["gas-above-reference"],
+            "messages": [f"gas-above-reference: the scenario calls cost {mine} gas, the reference answer's "
+                         f"{theirs} ({(mine - theirs) / theirs:+.1%}); write a body that costs no more"]}
 
 
 @dataclass
@@ -105,6 +161,8 @@ class SpecResult:
     messages: list[str] = field(default_factory=list)
     bodies: dict[str, str] = field(default_factory=dict)  # slot -> body of the passing attempt
     gas: int | None = None  # total gas of the first attempt's contract when it passed (synth/gas.py)
+    kind: str = ""
+    slots: list[str] = field(default_factory=list)  # the slots the model answered
 
 
 @dataclass
@@ -182,33 +240,58 @@ def feedback(strategy, attempt, verdict) -> dict[str, list[tuple[str, str]]]:
 
 
 def evaluate_split(strategy, entries, client, cfg: VerifierConfig, store=None, compiler=None, rounds: int = 1,
-                   version: int = 0) -> SplitResult:
-    """Each entry's model-generated contract verified; ``rounds`` > 1 adds repair rounds."""
+                   version: int = 0, cache=None, pool=None, memo: dict | None = None) -> SplitResult:
+    """Each entry's model-generated contract verified; ``rounds`` > 1 adds repair rounds.
+
+    Round by round over the whole split: the parent generates every entry's attempt (in entry
+    order, so a scripted model sees the same calls whatever ``pool`` is), then the uncached
+    verifications fan out to ``pool`` (``parallel.make_pool``); ``store`` (the strategy history)
+    records every attempt, ``cache`` (``parallel.VerifyCache``) holds the verdicts."""
     from synth.generators.model import ModelGenerator
 
-    results = []
+    from .parallel import verify_many
+
+    entries = list(entries)
     split = entries[0].split if entries else ""
-    for e in entries:
-        gen = ModelGenerator(client, strategy, compiler=compiler, compile_check=False)
-        spec = e.spec()
-        fb = None
-        first: dict[str, Any] | None = None
-        for rnd in range(1, rounds + 1):
-            a = gen.attempt(spec, feedback=fb, round=rnd)
+    memo = {} if memo is None else memo
+    gens = [ModelGenerator(client, strategy, compiler=compiler, compile_check=False) for _ in entries]
+    specs = [e.spec() for e in entries]
+    refs: dict[int, dict[str, Any]] = {}
+    fb: dict[int, Any] = {}
+    first: dict[int, dict[str, Any]] = {}
+    last: dict[int, tuple[Any, dict[str, Any], int]] = {}
+    active = list(range(len(entries)))
+    for rnd in range(1, rounds + 1):
+        if not active:
+            break
+        attempts = {i: gens[i].attempt(specs[i], feedback=fb.get(i), round=rnd) for i in active}
+        items = [(entries[i], attempts[i].source) for i in active if attempts[i].ok]
+        ref_at = [i for i in active if cfg.gas_reference and i not in refs]
+        ref_items = [(entries[i], reference_source(specs[i])) for i in ref_at]
+        verdicts = iter(verify_many(items + ref_items, cfg, cache, pool, compiler, memo))
+        got = {i: next(verdicts) for i in active if attempts[i].ok}
+        for i in ref_at:
+            refs[i] = next(verdicts)
+        for i in active:
+            a = attempts[i]
             if a.ok:
-                verdict = verify_source(spec, a.source, cfg, compiler, store)
+                verdict = above_reference(got[i], refs.get(i), cfg.gas_slack) if cfg.gas_reference else got[i]
             else:
                 verdict = {"passed": False, "checks": [a.status], "messages": [a.error]}
             if store is not None:
-                store.add_attempt(version, strategy.hash, e.id, e.split, rnd, a.status, verdict["checks"],
-                                  a.error or "; ".join(verdict["messages"])[:2000])
-            if first is None:
-                first = {"verdict": verdict, "status": a.status}
-            if verdict["passed"]:
-                break
-            fb = feedback(strategy, a, verdict)
-        bodies = dict(a.answers) if verdict["passed"] else {}
-        results.append(SpecResult(e.id, e.split, first["verdict"]["passed"], verdict["passed"], rnd,
-                                  first["verdict"]["checks"], first["status"], first["verdict"]["messages"], bodies,
-                                  first["verdict"].get("gas")))
+                store.add_attempt(version, strategy.hash, entries[i].id, entries[i].split, rnd, a.status,
+                                  verdict["checks"], a.error or "; ".join(verdict["messages"])[:2000])
+            if i not in first:
+                first[i] = {"verdict": verdict, "status": a.status}
+            last[i] = (a, verdict, rnd)
+            if not verdict["passed"]:
+                fb[i] = feedback(strategy, a, verdict)
+        active = [i for i in active if not last[i][1]["passed"]]
+    results = []
+    for i, e in enumerate(entries):
+        a, verdict, rnd = last[i]
+        f = first[i]["verdict"]
+        results.append(SpecResult(e.id, e.split, f["passed"], verdict["passed"], rnd, f["checks"], first[i]["status"],
+                                  f["messages"], dict(a.answers) if verdict["passed"] else {}, f.get("gas"),
+                                  e.kind, sorted(a.answers)))
     return SplitResult(split, results)

@@ -1,6 +1,8 @@
 """The strategy history (SQLite): versions, per-version metrics (pass rates and the median total gas
-per passing spec), the recorded corpus split, every evaluated attempt, and the verification cache
-(content hash of the source + verifier-config hash)."""
+per passing spec), every candidate the learner considered (type, origin, check, provenance, deltas,
+the decision and its reason), the recorded corpus split (and how it was made), and every evaluated
+attempt. Verdicts are cached in the batch results store (``parallel.VerifyCache``); the old
+``verify_cache`` table of earlier histories is left readable (``cached``) and no longer written."""
 
 from __future__ import annotations
 
@@ -24,6 +26,9 @@ CREATE TABLE IF NOT EXISTS state (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS corpus (id TEXT PRIMARY KEY, split TEXT);
 CREATE TABLE IF NOT EXISTS attempts (version INTEGER, strategy_hash TEXT, spec TEXT, split TEXT, round INTEGER,
     status TEXT, checks TEXT, error TEXT, created REAL);
+CREATE TABLE IF NOT EXISTS candidates (id INTEGER PRIMARY KEY, parent INTEGER, version INTEGER, created REAL,
+    type TEXT, origin TEXT, "check" TEXT, text TEXT, provenance TEXT, kinds TEXT, accepted INTEGER, reason TEXT,
+    deltas TEXT);
 CREATE TABLE IF NOT EXISTS verify_cache (source_hash TEXT, verifier_hash TEXT, result TEXT,
     PRIMARY KEY (source_hash, verifier_hash));
 """
@@ -115,6 +120,36 @@ class StrategyStore:
         with self.db:
             self.db.executemany("INSERT OR IGNORE INTO corpus VALUES (?,?)", [(e.id, e.split) for e in entries])
 
+    def split_mode(self) -> str | None:
+        row = self.db.execute("SELECT value FROM state WHERE key='split_by'").fetchone()
+        return row[0] if row else None
+
+    def set_split_mode(self, mode: str) -> None:
+        with self.db:
+            self.db.execute("INSERT OR REPLACE INTO state VALUES ('split_by', ?)", (mode,))
+
+    # -- candidates
+    def add_candidate(self, parent: int | None, version: int | None, type_: str, origin: str, check: str, text: str,
+                      provenance: list, kinds: list[str], accepted: bool, reason: str, deltas: dict) -> None:
+        with self.db:
+            self.db.execute('INSERT INTO candidates (parent, version, created, type, origin, "check", text, provenance, '
+                            "kinds, accepted, reason, deltas) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                            (parent, version, time.time(), type_, origin, check, text, json.dumps(provenance),
+                             json.dumps(kinds), int(accepted), reason, json.dumps(deltas)))
+
+    def candidates(self) -> list[dict[str, Any]]:
+        rows = self.db.execute('SELECT id, parent, version, type, origin, "check", text, provenance, kinds, accepted, '
+                               "reason, deltas FROM candidates ORDER BY id").fetchall()
+        keys = ("id", "parent", "version", "type", "origin", "check", "text", "provenance", "kinds", "accepted",
+                "reason", "deltas")
+        out = []
+        for r in rows:
+            d = dict(zip(keys, r))
+            d.update(provenance=json.loads(d["provenance"]), kinds=json.loads(d["kinds"]),
+                     accepted=bool(d["accepted"]), deltas=json.loads(d["deltas"]))
+            out.append(d)
+        return out
+
     # -- attempts
     def add_attempt(self, version: int, strategy_hash: str, spec: str, split: str, rnd: int, status: str,
                     checks: list[str], error: str) -> None:
@@ -130,13 +165,8 @@ class StrategyStore:
         keys = ("version", "spec", "split", "round", "status", "checks", "error")
         return [dict(zip(keys, r[:5] + (json.loads(r[5]),) + r[6:])) for r in rows]
 
-    # -- verification cache
+    # -- the old verification cache (read only)
     def cached(self, source_hash: str, verifier_hash: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT result FROM verify_cache WHERE source_hash=? AND verifier_hash=?",
                               (source_hash, verifier_hash)).fetchone()
         return json.loads(row[0]) if row else None
-
-    def cache(self, source_hash: str, verifier_hash: str, result: dict[str, Any]) -> None:
-        with self.db:
-            self.db.execute("INSERT OR REPLACE INTO verify_cache VALUES (?,?,?)",
-                            (source_hash, verifier_hash, json.dumps(result)))
