@@ -34,13 +34,26 @@ followed by a space, or at a line break; a topic matches when its regex matches 
 
 - rules: the habit yields when the system prompt carries a sentence on its topic (``TOPICS``);
 - hints: in a repair round (a user message after an assistant answer) the habit yields when that
-  feedback's hint lines (after ``Hints:``; the whole message when it has no such header) carry the
-  topic, so a repair hint can make a body "pass after repair";
+  feedback's hint lines (after ``Hints:``; the verifier's findings above them do not count) carry
+  the topic, so a repair hint can make a body "pass after repair";
 - ``missing-access`` also yields by imitation: when the prompt carries a verified example body
   (``A verified body of the ...`` block) that begins with an access statement (as above).
 
-``HABIT_CATALOGUE`` gives, per habit, the check ids verification reports for it (measured on the
-kinds' slots, see tests/test_habits.py), a general rule text and a hint text that cure it.
+``HABIT_CATALOGUE`` gives, per habit, the check ids verification reports for it, a general rule
+text and a hint text that cure it. Measured on each kind's last grid spec (tests/test_habits.py
+checks one spec per habit):
+
+- missing-access -> ``scenario`` (the ``access_<slot>`` scenarios; escrow, multisig, auction,
+  crowdsale, vesting, staking);
+- tx-origin -> ``tx-origin`` (escrow, multisig, crowdsale's whitelist); nothing to rewrite in slots
+  guarded by ``_checkCanCall`` (auction, vesting, staking);
+- pay-first -> ``reentrancy-eth`` (auction, crowdsale, vesting, multisig, staking); NOT seen on
+  escrow's ``withdraw`` (``Address.sendValue`` moved above the writes passes verification);
+- unchecked-send -> ``unchecked-send`` where it writes ``send`` (escrow, staking),
+  ``unchecked-lowlevel`` where it drops a call's check (auction, crowdsale, vesting);
+- gas-waste -> no check: it passes with a higher total gas (escrow, auction, crowdsale);
+- unchecked-math -> ``ouro-arithmetic`` (escrow, auction); not seen where the wrapped sums are ETH
+  amounts (crowdsale, vesting).
 """
 
 from __future__ import annotations
@@ -310,17 +323,14 @@ def rule_text(messages) -> str:
 
 
 def feedback_text(messages) -> str:
-    """The hint lines of every repair message (user messages after an assistant answer)."""
+    """The hint lines (after ``Hints:``) of every repair message (a user message after an assistant
+    answer). The verifier's own findings do not count: only a hint cures a habit in repair."""
     out, seen_answer = [], False
     for m in messages:
         if m.get("role") == "assistant":
             seen_answer = True
-        elif m.get("role") == "user" and seen_answer:
-            c = m["content"]
-            if "Hints:" in c:
-                c = c.split("Hints:", 1)[1]
-                c = c.split("\nWrite the corrected body", 1)[0]
-            out.append(c)
+        elif m.get("role") == "user" and seen_answer and "Hints:" in m["content"]:
+            out.append(m["content"].split("Hints:", 1)[1].split("\nWrite the corrected body", 1)[0])
     return "\n".join(out)
 
 
