@@ -272,3 +272,25 @@ def test_gas_waste_passes_but_costs_more_gas():
     v, m = _verify("escrow", ["gas-waste"])
     assert m.fired and v["passed"], v["messages"]
     assert v["gas"] > ref["gas"] > 0
+
+
+def test_a_repair_hint_makes_the_habit_pass_after_repair():
+    """Round 1 fails on the habit's check; the feedback carries the catalogue hint for that check;
+    round 2 yields to it and passes."""
+    from synth.generators.model import ModelGenerator
+    from synth.strategy import load_strategy
+    from synth.strategy.evaluate import VerifierConfig, feedback, verify_source
+
+    h = HABITS["tx-origin"]
+    strategy = load_strategy()
+    strategy = strategy.replace(hints=tuple(strategy.hints) + tuple((c, h.hint) for c in h.checks))
+    spec = _spec("escrow")
+    m = habit_model([h])
+    gen = ModelGenerator(m, strategy, compile_check=False)
+    first = gen.attempt(spec)
+    v1 = verify_source(spec, first.source, VerifierConfig(), None, None)
+    assert "tx-origin" in v1["checks"]
+    second = gen.attempt(spec, feedback=feedback(strategy, first, v1), round=2)
+    assert "tx.origin" not in second.source
+    assert verify_source(spec, second.source, VerifierConfig(), None, None)["passed"]
+    assert m.fired and all(i < len(first.answers) for i, _ in m.fired)  # fired in round 1 only
