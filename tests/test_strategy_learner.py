@@ -55,7 +55,7 @@ def _habits(messages) -> str:
     if kind == "escrow" and slot == "withdraw" and not repair and "verified body of the `withdraw` slot" not in user:
         return "I would rather not write this withdrawal."
     if kind == "auction" and slot == "withdraw" and not (repair and "impossible condition" in messages[-1]["content"]):
-        return "require(block.number == 0);\n" + body
+        return "if (msg.sender != address(0)) {\n    revert();\n}\n" + body
     return body
 
 
@@ -112,7 +112,7 @@ def test_three_candidate_types_with_provenance_and_reasons(learned):
     assert rule.edit.origin == "catalogue" and rule.edit.check == "compile-error"
     assert rule.edit.provenance[0][2]  # the first message of the failure it came from
     assert example.edit.origin == "verified" and example.edit.slot == "withdraw"
-    assert example.edit.source in train_ids and example.edit.kinds == ("escrow",)
+    assert example.edit.source in train_ids and example.edit.spec_kind == "escrow"  # a repaired train body
     assert hint.edit.check == "scenario" and hint.measure == "after_repair"
     assert "pass after repair" in hint.reason and hint.validation_after > hint.validation_before
     assert rule.measure == "first_pass" and "first-pass" in rule.reason
@@ -183,7 +183,8 @@ def test_history_eval_and_html_report(learned, tmp_path):
     r = runner.invoke(main, ["strategy", "report", "--db", str(db), "--html", str(html)])
     assert r.exit_code == 0, r.output
     page = html.read_text()
-    assert "<svg" in page and "<polyline" in page and "<script" not in page and "http" not in page.split("<svg")[1]
+    assert "<svg" in page and "<polyline" in page and "<script" not in page
+    assert "href" not in page and "src=" not in page  # no network
     assert "validation" in page and "gas regresses" in page
     r = runner.invoke(main, ["strategy", "eval", "--db", str(db), "--model", "demo", "--split", "validation",
                              "--rounds", "2", "--per-split", "1", "--kind", "vesting", "--json",
