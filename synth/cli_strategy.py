@@ -58,6 +58,10 @@ def _client(name: str):
         from synth.strategy.demo import demo_model
 
         return demo_model()
+    if name == "population":  # the six scripted habits, one per spec (the one a stable hash picks)
+        from synth.models.habits import ALL_HABITS, habit_model
+
+        return habit_model(ALL_HABITS, per_spec=1)
     if name == "habits" or name.startswith("habits:"):  # scripted habits: all, or habits:pay-first,tx-origin
         from synth.models.habits import ALL_HABITS, habit_model
 

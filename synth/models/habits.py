@@ -401,13 +401,63 @@ def habit(name: str) -> Habit:
         raise ValueError(f"unknown habit {name!r}; known: {', '.join(HABITS)}") from None
 
 
-def habit_model(habits: Iterable[Habit | str] = ALL_HABITS, answers=None) -> ScriptedModel:
+def _spec_of(messages):
+    """(spec name, reference bodies of every slot) of the spec a slot prompt carries."""
+    from synth.generators.solidity_edit import find_slots, reference_body
+    from synth.kinds import get_kind
+    from synth.spec import parse_spec_text
+
+    text = next(m["content"] for m in messages if m.get("role") == "user")
+    doc = re.search(r"^Spec:\n```yaml\n(.*?)\n```", text, re.M | re.S).group(1)
+    spec = parse_spec_text(doc, "spec.yaml")
+    src = get_kind(spec.kind).render(spec)
+    return spec.name, [reference_body(src, sl) for sl in find_slots(src)]
+
+
+def _rank(habit_name: str, spec_name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(f"ouro-habit-v1:{habit_name}:{spec_name}".encode()).hexdigest()
+
+
+class _PerSpec:
+    """Which habits a model shows on a spec: ``per_spec`` of those that change one of its slots'
+    reference bodies, picked by a stable hash of (habit, spec name). A model does not make every
+    mistake everywhere; which one it makes on a contract is fixed, so reruns agree."""
+
+    def __init__(self, habits: list[Habit], per_spec: int):
+        self.habits, self.per_spec = habits, per_spec
+        self._active: dict[str, set[str]] = {}
+
+    def active(self, messages) -> set[str]:
+        try:
+            name, bodies = _spec_of(messages)
+        except Exception:  # noqa: BLE001 - not a slot prompt: every habit applies
+            return {h.name for h in self.habits}
+        if name not in self._active:
+            applicable = [h for h in self.habits if any(h.transform(b, messages) != b for b in bodies)]
+            applicable.sort(key=lambda h: _rank(h.name, name))
+            self._active[name] = {h.name for h in applicable[:self.per_spec]}
+        return self._active[name]
+
+    def defect(self, h: Habit) -> Defect:
+        return Defect(h.name, lambda answer, messages: (h.transform(answer, messages)
+                                                        if h.name in self.active(messages) else answer),
+                      h.cured)
+
+
+def habit_model(habits: Iterable[Habit | str] = ALL_HABITS, answers=None, per_spec: int | None = None) -> ScriptedModel:
     """A scripted model answering each slot with the template's body (``reference_answer``, or
-    ``answers``) corrupted by ``habits``, applied in ``ALL_HABITS`` order, each unless cured."""
+    ``answers``) corrupted by ``habits``, applied in ``ALL_HABITS`` order, each unless cured.
+    ``per_spec``: on each spec only that many of the habits that apply to it (see ``_PerSpec``);
+    None: all of them everywhere."""
     chosen = {(h if isinstance(h, Habit) else habit(h)).name for h in habits}
     order = [h for h in ALL_HABITS if h.name in chosen]
     if answers is None:
         from synth.strategy.demo import reference_answer
 
         answers = [reference_answer]
+    if per_spec is not None:
+        pick = _PerSpec(order, per_spec)
+        return ScriptedModel(answers, defects=[pick.defect(h) for h in order], cycle=True)
     return ScriptedModel(answers, defects=[h.defect() for h in order], cycle=True)
