@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -104,6 +105,8 @@ def _verify_uncached(spec, source: str, cfg: VerifierConfig, compiler=None) -> t
             out["calls_gas"] = res.gas.get("calls_total")
         if not out["passed"] and not out["checks"]:
             out["checks"] = ["failed"]
+        # the temporary folder's name out of the messages: the same source gives the same verdict
+        out["messages"] = [re.sub(r"[^\s(]*ouro-strategy-[A-Za-z0-9_]+/", "", m) for m in out["messages"]]
     except Exception as exc:  # noqa: BLE001 - a verifier crash is a failed result, recorded
         out["checks"] = ["verifier-error"]
         out["messages"] = [f"{type(exc).__name__}: {exc}"[:600]]
