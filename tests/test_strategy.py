@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from synth.generators import GeneratorUnavailable, ModelGenerator, TemplateGenerator
 from synth.generators.model import GenerationFailed
-from synth.generators.solidity_edit import (BodyError, apply_post_rules, check_statements, find_slots, open_slot,
+from synth.generators.solidity_edit import (BodyError, apply_post_rules, check_statements, find_slots, open_slot, reference_body,
                                             post_rule_violations)
 from synth.kinds import get_kind
 from synth.models import ScriptedModel
@@ -119,7 +119,7 @@ def test_failed_model_output_is_a_recorded_attempt():
     spec = _spec(_grid_doc("escrow"))
     strategy = load_strategy()
     src = get_kind("escrow").render(spec)
-    others = [s.body(src).strip("\n") for s in find_slots(src)][1:]  # the kind's other slots, answered well
+    others = [reference_body(src, s).strip("\n") for s in find_slots(src)][1:]  # the kind's other slots, answered well
     attempts = [["pragma solidity ^0.8.0; contract X {}"],  # file-level text
                 ["}\n    function steal() external { selfdestruct(payable(msg.sender)); "],  # escapes the body
                 ["uint256 amount = ;"] + others,  # statements that do not compile
@@ -232,7 +232,7 @@ def test_ouro_synth_with_a_model_writes_the_slot_bodies(tmp_path):
     ouro = Path(sys.executable).parent / "ouro"
     spec = Path(__file__).resolve().parent.parent / "examples" / "specs" / "staking.yaml"
     src = get_kind("staking").render(parse_spec_text(spec.read_text(), str(spec)))
-    bodies = [s.body(src).strip("\n") for s in find_slots(src)]
+    bodies = [reference_body(src, s).strip("\n") for s in find_slots(src)]
     assert bodies
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(bodies))
@@ -271,7 +271,7 @@ def _answers_for(spec_text: str, tmp_path, custom_body: str):
     spec = parse_spec_text(spec_text, "spec.yaml")
     src = get_kind(spec.kind).render(spec)
     path = tmp_path / f"answers-{abs(hash(custom_body))}.json"
-    path.write_text(json.dumps([s.body(src).strip("\n") for s in find_slots(src)] + [custom_body]))
+    path.write_text(json.dumps([reference_body(src, s).strip("\n") for s in find_slots(src)] + [custom_body]))
     return path
 
 
@@ -354,7 +354,7 @@ def test_ouro_synth_sends_failed_examples_back_to_the_model(tmp_path):
     spec.write_text(CUSTOM_SPEC)
     parsed = parse_spec_text(CUSTOM_SPEC, "spec.yaml")
     src = get_kind(parsed.kind).render(parsed)
-    kind_bodies = [s.body(src).strip("\n") for s in find_slots(src)]
+    kind_bodies = [reference_body(src, s).strip("\n") for s in find_slots(src)]
     model = ScriptedModel(kind_bodies + ["return amount / 10;"] + kind_bodies + ["return amount / 100;"])
     res = synthesize(spec, tmp_path / "out", SynthOptions(model=model, max_examples=20, replay=False))
     m = res.metrics()
